@@ -1,0 +1,85 @@
+"""The ``reportgen`` command line: argument parsing and exit codes only.
+
+Each command lives in ``reportgen/commands/<name>.py`` and is imported only when it runs,
+so ``reportgen check`` never pays for the renderers (WeasyPrint takes most of a second to
+import).  Errors meant for users (:class:`~reportgen.errors.ReportgenError`) are printed
+as messages with their location and hint, never as tracebacks.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from reportgen.errors import EXIT_USAGE, ReportgenError
+
+#: command name -> (module, short help).  The help is here so ``--help`` imports nothing.
+COMMANDS = {
+    "check": ("reportgen.commands.check", "检查报告文件的勾稽关系和填写错误"),
+    "build": ("reportgen.commands.build", "生成 HTML、DOCX、PDF 格式的年度报告"),
+    "new": ("reportgen.commands.new", "交互式向导：逐项填写新的年度报告"),
+    "edit": ("reportgen.commands.new", "用向导修改已有的报告文件"),
+    "init": ("reportgen.commands.init", "生成一份带注释的空白报告文件"),
+    "import": ("reportgen.commands.import_", "把已发布的报告（文本、HTML、DOCX、PDF）转成报告文件"),
+    "schema": ("reportgen.commands.schema", "输出报告文件的 JSON Schema（供编辑器补全和校验）"),
+    "doctor": ("reportgen.commands.doctor", "检查 PDF 所需的字体和系统库"),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module = importlib.import_module(COMMANDS[name][0])
+        return getattr(module, name.replace("-", "_") + "_command")
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("命令"):
+            formatter.write_dl([(name, help_) for name, (_, help_) in COMMANDS.items()])
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="reportgen")
+def cli() -> None:
+    """reportgen：政府信息公开工作年度报告的填写、检查与排版。
+
+    \b
+    reportgen init -o report.yaml     生成空白报告文件
+    reportgen new                     交互式向导
+    reportgen check report.yaml       检查勾稽关系
+    reportgen build report.yaml       生成 HTML、DOCX、PDF
+    """
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: run the CLI and map user-facing errors to exit codes."""
+    try:
+        code = cli.main(args=argv, prog_name="reportgen", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("已中止。", err=True)
+        code = 130
+    except click.ClickException as exc:
+        exc.show()
+        code = exc.exit_code
+    except ReportgenError as exc:
+        click.echo(click.style("错误：", fg="red", bold=True) + str(exc), err=True)
+        code = exc.exit_code
+    except BrokenPipeError:
+        code = 0
+    except KeyboardInterrupt:
+        click.echo("\n已中止。", err=True)
+        code = 130
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+
+__all__ = ["EXIT_USAGE", "cli", "main"]

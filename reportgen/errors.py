@@ -1,0 +1,125 @@
+"""Problems found in a report, the errors reportgen raises, and the exit codes they map to.
+
+Validation never stops at the first problem: every check adds :class:`Problem` records and
+the caller reports them all at once.  Exceptions are for what prevents reading a file at all
+(:class:`InputError`, exit 2) or rendering it (:class:`RenderError`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+ERROR = "error"
+WARNING = "warning"
+SEVERITY_LABELS = {ERROR: "错误", WARNING: "警告"}
+
+
+@dataclass
+class Problem:
+    """One finding, located in the report file and named in the table's own words."""
+
+    severity: str
+    rule: str
+    message: str
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    table: str | None = None
+    row: str | None = None
+    col: str | None = None
+    expected: str | None = None
+    actual: str | None = None
+    difference: str | None = None
+    hint: str | None = None
+    path: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    @property
+    def location(self) -> str:
+        parts = [self.file or "<report>"]
+        if self.line:
+            parts.append(str(self.line))
+            if self.column:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def format(self) -> str:
+        """``file:line:col: 错误 T3-1 表三「自然人」列：…`` — the one-line form."""
+        return f"{self.location}: {SEVERITY_LABELS[self.severity]} {self.rule} {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["severity_label"] = SEVERITY_LABELS[self.severity]
+        return {k: v for k, v in data.items() if v is not None}
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.file or "", p.line or 0, p.column or 0, p.rule))
+
+
+class ReportgenError(Exception):
+    """Base of the errors reportgen reports to users as a message, not a traceback."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+        self.hint = hint
+
+    @property
+    def location(self) -> str | None:
+        if not self.file:
+            return None
+        parts = [self.file]
+        if self.line:
+            parts.append(str(self.line))
+            if self.column:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}" if self.location else self.message
+        if self.hint:
+            text += f"\n  提示：{self.hint}"
+        return text
+
+    def to_problem(self) -> Problem:
+        return Problem(
+            severity=ERROR,
+            rule="E-INPUT",
+            message=self.message,
+            file=self.file,
+            line=self.line,
+            column=self.column,
+            hint=self.hint,
+        )
+
+
+class InputError(ReportgenError):
+    """The input cannot be read as a report file at all (exit 2)."""
+
+
+class RenderError(ReportgenError):
+    """A template or an output format failed to render."""
+
+    exit_code = EXIT_INVALID

@@ -1,0 +1,152 @@
+"""A loaded report: its format, texts, and the value of every table cell.
+
+:func:`load_report` reads and validates a file (see :mod:`reportgen.validate`); this module
+holds the result.  Cell values are kept in one flat mapping keyed by the cell's dotted path
+(``applications.new_received.total``), with totals that the file left out computed from
+their parts, so the rule engine, the narrative placeholders and the renderers all read the
+same numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from reportgen.definition import Cell, Format, Node, Table, cell_path
+from reportgen.source import Mark, Source
+
+Number = int | Decimal
+
+
+@dataclass
+class Report:
+    """A validated report, ready for the rules and the renderers."""
+
+    format: Format
+    year: int
+    agency: str
+    published: dt.date | None
+    sections: dict[str, str]
+    #: every cell's value by dotted path, totals included
+    values: dict[str, Number]
+    #: cell paths written in the file (the others were computed)
+    given: frozenset[str]
+    #: row-level attributes: fee precision, procurement unit … by "table.row.attr"
+    attributes: dict[str, Any] = field(default_factory=dict)
+    source: Source | None = None
+    #: the validated data as written (after list rows became mappings)
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return f"{self.agency}{self.year}年政府信息公开工作年度报告"
+
+    def value(self, path: str) -> Number:
+        return self.values[path]
+
+    def cell_mark(self, cell: Cell | str) -> Mark | None:
+        """Where a cell was written in the YAML (a list row counts columns by position)."""
+        if self.source is None:
+            return None
+        if isinstance(cell, str):
+            cell = self.format.cells[cell]
+        return locate(self.source, cell)
+
+    def context(self) -> dict[str, Any]:
+        """Nested mapping of every value, for ``{{ applications.new_received.total }}``."""
+        ctx: dict[str, Any] = {
+            "year": self.year,
+            "agency": self.agency,
+            "published": self.published,
+        }
+        for path, value in self.values.items():
+            node = ctx
+            *parents, last = path.split(".")
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[last] = value
+        return ctx
+
+
+def locate(source: Source, cell: Cell) -> Mark | None:
+    """The YAML mark of a cell, whether its row was a mapping or a positional list."""
+    path = tuple(cell.path.split("."))
+    if path in source.marks:
+        return source.marks[path]
+    col_index = cell.block.column_leaves.index(cell.column)
+    row_path = (cell.table.key, *cell.row.path)
+    indexed = (*row_path, col_index)
+    if indexed in source.marks:
+        return source.marks[indexed]
+    return source.mark(path)
+
+
+def dig(data: Any, path: tuple[str, ...]) -> Any:
+    for part in path:
+        if not isinstance(data, dict) or part not in data:
+            return None
+        data = data[part]
+    return data
+
+
+def resolve_values(fmt: Format, data: dict[str, Any]) -> tuple[dict[str, Number], set[str]]:
+    """Every cell's value: as written, or computed when it is a total left out."""
+    values: dict[str, Number] = {}
+    given: set[str] = set()
+    for path, cell in fmt.cells.items():
+        value = dig(data, tuple(path.split(".")))
+        if value is not None:
+            values[path] = value
+            given.add(path)
+    for table in fmt.tables.values():
+        for path, cell in table.cells.items():
+            if path not in values:
+                values[path] = _compute(table, cell, data, values)
+    return values, given
+
+
+def _sum(values: list[Number]) -> Number:
+    total: Number = 0
+    for v in values:
+        total += v
+    return total
+
+
+def _compute(table: Table, cell: Cell, data: dict, values: dict[str, Number]) -> Number:
+    """Compute a left-out total; a total row that is absent altogether sums its rows first."""
+    row_written = dig(data, (table.key, *cell.row.path)) is not None
+    if cell.row.sum_of and not row_written:
+        parts = sum_parts(table, cell.row)
+        return _sum([_value(table, table.cells[cell_path(table, r, cell.column)], data, values)
+                     for r in parts])
+    if cell.column.sum_of:
+        parts = sum_parts(table, cell.column)
+        return _sum([_value(table, table.cells[cell_path(table, cell.row, c)], data, values)
+                     for c in parts])
+    raise KeyError(cell.path)  # a required cell; validation guarantees it is present
+
+
+def _value(table: Table, cell: Cell, data: dict, values: dict[str, Number]) -> Number:
+    if cell.path not in values:
+        values[cell.path] = _compute(table, cell, data, values)
+    return values[cell.path]
+
+
+def sum_parts(table: Table, node: Node) -> list[Node]:
+    """The leaves a total node adds up, from its ``sum_of`` declaration."""
+    if node.sum_of == "siblings":
+        siblings = node.parent.children if node.parent else _roots(table, node)
+        return [leaf for s in siblings if s is not node for leaf in s.leaves() if not leaf.sum_of]
+    group = table.find_ref(node.sum_of)
+    return [leaf for leaf in group.leaves() if leaf is not node and not leaf.sum_of]
+
+
+def _roots(table: Table, node: Node) -> tuple[Node, ...]:
+    for block in table.blocks:
+        if node in block.columns:
+            return block.columns
+        if node in block.rows:
+            return block.rows
+    return ()
