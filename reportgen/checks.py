@@ -28,14 +28,25 @@ def check(name: str):
     return register
 
 
-def _problem(report: Report, rule: Rule, message: str, *, path: tuple | None = None,
-             cell: str | None = None, line_offset: int | None = None, **extra) -> Problem:
+def _problem(
+    report: Report,
+    rule: Rule,
+    message: str,
+    *,
+    path: tuple | None = None,
+    cell: str | None = None,
+    line_offset: int | None = None,
+    **extra,
+) -> Problem:
     mark = None
     if cell is not None:
         mark = report.cell_mark(cell)
     elif path is not None and report.source is not None:
-        mark = (text_mark(report.source, path, line_offset) if line_offset is not None
-                else report.source.mark(path))
+        mark = (
+            text_mark(report.source, path, line_offset)
+            if line_offset is not None
+            else report.source.mark(path)
+        )
     return Problem(
         severity=rule.severity,
         rule=rule.id,
@@ -71,11 +82,18 @@ def decimals(report: Report, rule: Rule, previous: Report | None) -> list[Proble
             continue
         exponent = value.as_tuple().exponent
         if isinstance(exponent, int) and -exponent > limit:
-            problems.append(_problem(
-                report, rule,
-                f"{cell.describe()}：{value} 有 {-exponent} 位小数，超过 {limit} 位",
-                cell=path, table=cell.table.name, row=cell.row.label, col=cell.column.label,
-                actual=str(value)))
+            problems.append(
+                _problem(
+                    report,
+                    rule,
+                    f"{cell.describe()}：{value} 有 {-exponent} 位小数，超过 {limit} 位",
+                    cell=path,
+                    table=cell.table.name,
+                    row=cell.row.label,
+                    col=cell.column.label,
+                    actual=str(value),
+                )
+            )
     return problems
 
 
@@ -87,10 +105,18 @@ def magnitude(report: Report, rule: Rule, previous: Report | None) -> list[Probl
     above = Decimal(str(rule.params["above"]))
     if value <= above:
         return []
-    return [_problem(report, rule,
-                     f"{cell.describe()}：{value} 万元 即 {value * 10000} 元，数额异常大",
-                     cell=path, table=cell.table.name, row=cell.row.label,
-                     col=cell.column.label, actual=str(value))]
+    return [
+        _problem(
+            report,
+            rule,
+            f"{cell.describe()}：{value} 万元 即 {value * 10000} 元，数额异常大",
+            cell=path,
+            table=cell.table.name,
+            row=cell.row.label,
+            col=cell.column.label,
+            actual=str(value),
+        )
+    ]
 
 
 _LOCAL = re.compile(r"[省市县區区州旗盟镇鎮乡鄉街]")
@@ -114,11 +140,19 @@ def rulemaking(report: Report, rule: Rule, previous: Report | None) -> list[Prob
     problems = []
     for path, cell in table.cells.items():
         if cell.row.key == "regulations" and report.values[path]:
-            problems.append(_problem(
-                report, rule,
-                f"{cell.describe()}为 {report.values[path]}，但「{report.agency}」没有规章制定权",
-                cell=path, table=table.name, row=cell.row.label, col=cell.column.label,
-                actual=str(report.values[path]), expected="0"))
+            problems.append(
+                _problem(
+                    report,
+                    rule,
+                    f"{cell.describe()}为 {report.values[path]}，但「{report.agency}」没有规章制定权",
+                    cell=path,
+                    table=table.name,
+                    row=cell.row.label,
+                    col=cell.column.label,
+                    actual=str(report.values[path]),
+                    expected="0",
+                )
+            )
     return problems
 
 
@@ -145,8 +179,13 @@ def _readings(report: Report) -> list[tuple[str, re.Pattern, set[int]]]:
     num = r"(\d+)\s*(?:件|宗|条|項|项|个|個|起)"
     gap = r"[^。；;，,\d]{0,12}?"
     return [
-        ("申请数", re.compile(r"(?:收到|新收|受理|接收|接到)" + gap + r"申[请請]" + r"[^。；;\d]{0,8}?" + num),
-         {new, new + carried}),
+        (
+            "申请数",
+            re.compile(
+                r"(?:收到|新收|受理|接收|接到)" + gap + r"申[请請]" + r"[^。；;\d]{0,8}?" + num
+            ),
+            {new, new + carried},
+        ),
         ("办结数", re.compile(r"(?:办结|辦結|办理完结)" + gap + num), {done, done + forward}),
         ("结转数", re.compile(r"(?:结转|結轉|转下年|轉下年)" + gap + num), {forward}),
         ("行政复议", re.compile(r"行政[复複]議?议?" + gap + num), {review}),
@@ -173,17 +212,29 @@ def narrative_numbers(report: Report, rule: Rule, previous: Report | None) -> li
                     if n in allowed:
                         continue
                     expected = "或".join(str(x) for x in sorted(allowed))
-                    problems.append(_problem(
-                        report, rule,
-                        f"「{label}」写“{match.group(0)}”，表格中的{what}为 {expected}",
-                        path=("sections", key), line_offset=lineno,
-                        expected=expected, actual=str(n)))
+                    problems.append(
+                        _problem(
+                            report,
+                            rule,
+                            f"「{label}」写“{match.group(0)}”，表格中的{what}为 {expected}",
+                            path=("sections", key),
+                            line_offset=lineno,
+                            expected=expected,
+                            actual=str(n),
+                        )
+                    )
             if new_total and _NONE_RECEIVED.search(line):
-                problems.append(_problem(
-                    report, rule,
-                    f"「{label}」写未收到申请，但表三“一、本年新收”总计为 {new_total}",
-                    path=("sections", key), line_offset=lineno,
-                    expected=str(new_total), actual="0"))
+                problems.append(
+                    _problem(
+                        report,
+                        rule,
+                        f"「{label}」写未收到申请，但表三“一、本年新收”总计为 {new_total}",
+                        path=("sections", key),
+                        line_offset=lineno,
+                        expected=str(new_total),
+                        actual="0",
+                    )
+                )
     return problems
 
 
@@ -195,11 +246,15 @@ def fee_notices(report: Report, rule: Rule, previous: Report | None) -> list[Pro
     text = report.sections.get("other_matters", "")
     if re.search(r"收费|处理费|收費|處理費", text):
         return []
-    return [_problem(
-        report, rule,
-        f"表三“逾期未按收费通知要求缴纳费用”为 {report.values[path]} 件，"
-        "但第六部分没有报告信息处理费的收取情况",
-        path=("sections", "other_matters"))]
+    return [
+        _problem(
+            report,
+            rule,
+            f"表三“逾期未按收费通知要求缴纳费用”为 {report.values[path]} 件，"
+            "但第六部分没有报告信息处理费的收取情况",
+            path=("sections", "other_matters"),
+        )
+    ]
 
 
 def _normalised(text: str) -> str:
@@ -213,14 +268,23 @@ def sections(report: Report, rule: Rule, previous: Report | None) -> list[Proble
         label = report.format.section(key).label
         text = _normalised(report.sections.get(key, ""))
         if not text:
-            problems.append(_problem(report, rule, f"「{label}」没有内容",
-                                     path=("sections", key) if report.source and
-                                     ("sections", key) in report.source.marks else ("sections",)))
+            problems.append(
+                _problem(
+                    report,
+                    rule,
+                    f"「{label}」没有内容",
+                    path=("sections", key)
+                    if report.source and ("sections", key) in report.source.marks
+                    else ("sections",),
+                )
+            )
         elif previous is not None and key in ("overview", "problems") and len(text) > 20:
             if text == _normalised(previous.sections.get(key, "")):
-                problems.append(_problem(
-                    report, rule, f"「{label}」与上年报告的内容完全相同",
-                    path=("sections", key)))
+                problems.append(
+                    _problem(
+                        report, rule, f"「{label}」与上年报告的内容完全相同", path=("sections", key)
+                    )
+                )
     return problems
 
 
@@ -233,12 +297,24 @@ def deadline(report: Report, rule: Rule, previous: Report | None) -> list[Proble
     due = dt.date(report.year + 1, 3 if government else 1, 31)
     if published > due:
         whom = "人民政府的年度报告" if government else "部门的年度报告"
-        return [_problem(report, rule,
-                         f"成文日期 {published:%Y年%-m月%-d日} 晚于{whom}的公布期限 "
-                         f"{due:%Y年%-m月%-d日}",
-                         path=("published",), expected=str(due), actual=str(published))]
+        return [
+            _problem(
+                report,
+                rule,
+                f"成文日期 {published:%Y年%-m月%-d日} 晚于{whom}的公布期限 {due:%Y年%-m月%-d日}",
+                path=("published",),
+                expected=str(due),
+                actual=str(published),
+            )
+        ]
     if published <= dt.date(report.year, 12, 31):
-        return [_problem(report, rule,
-                         f"成文日期 {published:%Y年%-m月%-d日} 早于统计期结束（{report.year}年12月31日）",
-                         path=("published",), actual=str(published))]
+        return [
+            _problem(
+                report,
+                rule,
+                f"成文日期 {published:%Y年%-m月%-d日} 早于统计期结束（{report.year}年12月31日）",
+                path=("published",),
+                actual=str(published),
+            )
+        ]
     return []

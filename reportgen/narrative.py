@@ -38,8 +38,9 @@ def text_mark(source: Source | None, path: tuple, offset_line: int = 0) -> Mark 
     return source.mark(path)
 
 
-def check_placeholders(text: str, context: dict[str, Any], path: tuple, source: Source | None,
-                       label: str) -> list[Problem]:
+def check_placeholders(
+    text: str, context: dict[str, Any], path: tuple, source: Source | None, label: str
+) -> list[Problem]:
     """Every placeholder must name a cell (or year/agency); report the ones that do not."""
     from jinja2 import TemplateSyntaxError, nodes
 
@@ -49,8 +50,14 @@ def check_placeholders(text: str, context: dict[str, Any], path: tuple, source: 
         tree = env.parse(text)
     except TemplateSyntaxError as exc:
         mark = text_mark(source, path, (exc.lineno or 1) - 1)
-        return [_problem(name, mark, f"「{label}」中的占位符写法有误：{exc.message}",
-                         "占位符的写法是 {{ applications.new_received.total }}。")]
+        return [
+            _problem(
+                name,
+                mark,
+                f"「{label}」中的占位符写法有误：{exc.message}",
+                "占位符的写法是 {{ applications.new_received.total }}。",
+            )
+        ]
     problems = []
     for node in tree.find_all((nodes.Getattr, nodes.Name, nodes.Getitem)):
         chain = _chain(node)
@@ -63,11 +70,15 @@ def check_placeholders(text: str, context: dict[str, Any], path: tuple, source: 
                 continue
             options = list(scope) if isinstance(scope, dict) else []
             guess = difflib.get_close_matches(part, options, n=1)
-            hint = f"是不是「{'.'.join([*chain[:i], guess[0]])}」？" if guess else (
-                "可引用的名称见 reportgen schema 或 README 中的“占位符”一节。")
+            hint = (
+                f"是不是「{'.'.join([*chain[:i], guess[0]])}」？"
+                if guess
+                else ("可引用的名称见 reportgen schema 或 README 中的“占位符”一节。")
+            )
             mark = text_mark(source, path, node.lineno - 1)
-            problems.append(_problem(name, mark, f"「{label}」引用了不存在的数据「{'.'.join(chain)}」",
-                                     hint))
+            problems.append(
+                _problem(name, mark, f"「{label}」引用了不存在的数据「{'.'.join(chain)}」", hint)
+            )
             break
     # Outer Getattr nodes contain inner ones: keep one problem per line and name.
     unique = {(p.line, p.message): p for p in problems}

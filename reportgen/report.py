@@ -119,12 +119,17 @@ def _compute(table: Table, cell: Cell, data: dict, values: dict[str, Number]) ->
     row_written = dig(data, (table.key, *cell.row.path)) is not None
     if cell.row.sum_of and not row_written:
         parts = sum_parts(table, cell.row)
-        return _sum([_value(table, table.cells[cell_path(table, r, cell.column)], data, values)
-                     for r in parts])
+        return _sum(
+            [
+                _value(table, table.cells[cell_path(table, r, cell.column)], data, values)
+                for r in parts
+            ]
+        )
     if cell.column.sum_of:
         parts = sum_parts(table, cell.column)
-        return _sum([_value(table, table.cells[cell_path(table, cell.row, c)], data, values)
-                     for c in parts])
+        return _sum(
+            [_value(table, table.cells[cell_path(table, cell.row, c)], data, values) for c in parts]
+        )
     raise KeyError(cell.path)  # a required cell; validation guarantees it is present
 
 

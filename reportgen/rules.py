@@ -72,6 +72,7 @@ def _expand_balance(rule: Rule, table: Table) -> list[Comparison]:
         block = table.blocks[0]
         rows = _all_nodes(block.rows)
         for column in block.column_leaves:
+
             def row_of(key: str) -> Node:
                 return _find(rows, key, table)
 
@@ -123,6 +124,7 @@ def _expand_total(rule: Rule, table: Table) -> list[Comparison]:
             is_column = target in _all_nodes(block.columns)
             lines = block.row_leaves if is_column else block.column_leaves
             for line in lines:
+
                 def cell(node: Node, line=line) -> Cell:
                     return table.cells[
                         cell_path(table, line, node) if is_column else cell_path(table, node, line)
@@ -178,7 +180,7 @@ def _side(terms: tuple[Term, ...], values: list[Number]) -> tuple[str, Number]:
         return "0", 0
     total: Number = 0
     text = ""
-    for term, value in zip(terms, values):
+    for term, value in zip(terms, values, strict=False):
         total += term.weight * value
         sign = ("−" if term.weight < 0 else "+") if text else ("−" if term.weight < 0 else "")
         text += f"{sign}{term.name}({fmt_number(value)})"

@@ -102,7 +102,9 @@ def _scalar(node: yaml.ScalarNode, name: str) -> Any:
 
 def _build(node: yaml.Node, path: tuple, src: Source, seen: set[int]) -> Any:
     if id(node) in seen:
-        raise _error(src.name, node, "报告文件中不能使用 YAML 锚点和别名（& 与 *）", "请直接写出数值。")
+        raise _error(
+            src.name, node, "报告文件中不能使用 YAML 锚点和别名（& 与 *）", "请直接写出数值。"
+        )
     seen.add(id(node))
     src.marks[path] = _mark(node)
     if isinstance(node, yaml.ScalarNode):

@@ -53,12 +53,21 @@ class ValidationFailed(InputError):
         self.problems = outcome.problems
 
 
-def _problem(src: Source, path: tuple, rule: str, message: str, hint: str | None = None,
-             **extra: Any) -> Problem:
+def _problem(
+    src: Source, path: tuple, rule: str, message: str, hint: str | None = None, **extra: Any
+) -> Problem:
     mark = src.key_marks.get(path) if extra.pop("at_key", False) else src.mark(path)
-    return Problem(ERROR, rule, message, src.name, mark.line if mark else None,
-                   mark.column if mark else None, hint=hint,
-                   path=".".join(str(p) for p in path) or None, **extra)
+    return Problem(
+        ERROR,
+        rule,
+        message,
+        src.name,
+        mark.line if mark else None,
+        mark.column if mark else None,
+        hint=hint,
+        path=".".join(str(p) for p in path) or None,
+        **extra,
+    )
 
 
 # ------------------------------------------------------------------ format and lists
@@ -67,8 +76,15 @@ def _problem(src: Source, path: tuple, rule: str, message: str, hint: str | None
 def pick_format(src: Source) -> tuple[Format | None, list[Problem]]:
     data = src.data
     if not isinstance(data, dict):
-        return None, [_problem(src, (), "E-TYPE", "报告文件的顶层应是键值对（year: …, agency: …）",
-                               "用 reportgen init 生成一份报告模板。")]
+        return None, [
+            _problem(
+                src,
+                (),
+                "E-TYPE",
+                "报告文件的顶层应是键值对（year: …, agency: …）",
+                "用 reportgen init 生成一份报告模板。",
+            )
+        ]
     year = data.get("year")
     if year is None:
         return None, [_problem(src, (), "E-MISSING", "缺少「year」（报告年度）", "例如 year: 2024")]
@@ -77,18 +93,29 @@ def pick_format(src: Source) -> tuple[Format | None, list[Problem]]:
     fmt = format_for_year(year)
     if fmt is None:
         supported = "、".join(f"{f.id}（{f.first_year}年起）" for f in formats().values())
-        return None, [_problem(
-            src, ("year",), "X-5",
-            f"不支持 {year} 年的报告：2019 年以前的年度报告格式完全不同",
-            f"支持的格式：{supported}。")]
+        return None, [
+            _problem(
+                src,
+                ("year",),
+                "X-5",
+                f"不支持 {year} 年的报告：2019 年以前的年度报告格式完全不同",
+                f"支持的格式：{supported}。",
+            )
+        ]
     declared = data.get("format")
     if declared is not None and declared != fmt.id:
         known = declared in formats()
-        return None, [_problem(
-            src, ("format",), "X-5",
-            f"format: {declared} 与报告年度 {year} 不符：{year} 年的报告应使用 {fmt.id}（{fmt.name}）"
-            if known else f"未知的格式「{declared}」",
-            "删去 format 一行即可按年度自动选择格式。")]
+        return None, [
+            _problem(
+                src,
+                ("format",),
+                "X-5",
+                f"format: {declared} 与报告年度 {year} 不符：{year} 年的报告应使用 {fmt.id}（{fmt.name}）"
+                if known
+                else f"未知的格式「{declared}」",
+                "删去 format 一行即可按年度自动选择格式。",
+            )
+        ]
     return fmt, []
 
 
@@ -114,14 +141,21 @@ def normalise_rows(fmt: Format, src: Source) -> list[Problem]:
             if not isinstance(value, list):
                 continue
             if len(value) not in (len(columns) - 1, len(columns)):
-                problems.append(_problem(
-                    src, (*path, node.key), "T3-4",
-                    f"表三「{node.label}」行：应有 {len(columns) - 1} 个数（可再加总计），"
-                    f"实际 {len(value)} 个",
-                    f"按列顺序填写：{labels}。", table=table.name, row=node.label))
+                problems.append(
+                    _problem(
+                        src,
+                        (*path, node.key),
+                        "T3-4",
+                        f"表三「{node.label}」行：应有 {len(columns) - 1} 个数（可再加总计），"
+                        f"实际 {len(value)} 个",
+                        f"按列顺序填写：{labels}。",
+                        table=table.name,
+                        row=node.label,
+                    )
+                )
                 container[node.key] = {}
                 continue
-            container[node.key] = dict(zip(columns, value))
+            container[node.key] = dict(zip(columns, value, strict=False))
 
     walk(block.rows, data, (table.key,))
     return problems
@@ -164,8 +198,11 @@ def describe(fmt: Format, path: tuple) -> tuple[str, dict[str, str]]:
         dotted = ".".join(str(p) for p in path)
         for cpath, cell in table.cells.items():
             if cpath == dotted:
-                return cell.describe(), {"table": table.name, "row": cell.row.label or None,
-                                         "col": cell.column.label}
+                return cell.describe(), {
+                    "table": table.name,
+                    "row": cell.row.label or None,
+                    "col": cell.column.label,
+                }
         node = _node_at(table, path[1:])
         if node is not None:
             return f"{table.name}「{node.label}」", {"table": table.name}
@@ -202,8 +239,9 @@ def _expected_keys(model: type, loc: tuple) -> list[str]:
         annotation = fields[part].annotation
         args = getattr(annotation, "__args__", None)
         if args:
-            annotation = next((a for a in args if isinstance(a, type)
-                               and issubclass(a, BaseModel)), annotation)
+            annotation = next(
+                (a for a in args if isinstance(a, type) and issubclass(a, BaseModel)), annotation
+            )
         current = annotation
     return list(getattr(current, "model_fields", {}))
 
@@ -222,16 +260,31 @@ def pydantic_problems(fmt: Format, src: Source, exc: Any, model: type) -> list[P
             allowed = _expected_keys(model, loc[:-1])
             guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
             parent, _ = describe(fmt, loc[:-1])
-            hint = (f"是不是「{guess[0]}」？" if guess else
-                    "可用的键：" + "、".join(allowed) if allowed else None)
-            problems.append(_problem(src, loc, "E-KEY", f"{parent}中有未知的键「{key}」", hint,
-                                     at_key=True, **labels))
+            hint = (
+                f"是不是「{guess[0]}」？"
+                if guess
+                else "可用的键：" + "、".join(allowed)
+                if allowed
+                else None
+            )
+            problems.append(
+                _problem(
+                    src, loc, "E-KEY", f"{parent}中有未知的键「{key}」", hint, at_key=True, **labels
+                )
+            )
             continue
         if etype == "missing":
             parent_loc = loc[:-1]
-            problems.append(_problem(src, parent_loc, "E-MISSING", f"缺少{where}（键「{loc[-1]}」）",
-                                     "用 reportgen init 生成的模板列出了所有需要填写的项。",
-                                     **labels))
+            problems.append(
+                _problem(
+                    src,
+                    parent_loc,
+                    "E-MISSING",
+                    f"缺少{where}（键「{loc[-1]}」）",
+                    "用 reportgen init 生成的模板列出了所有需要填写的项。",
+                    **labels,
+                )
+            )
             continue
         ctx = dict(err.get("ctx") or {})
         ctx["input"] = _show(err.get("input"))
@@ -246,14 +299,16 @@ def pydantic_problems(fmt: Format, src: Source, exc: Any, model: type) -> list[P
             text = err["msg"]
         hint = None
         if (etype in ("int_type", "int_from_float") and isinstance(err.get("input"), (float,))) or (
-            etype in ("int_type",) and type(err.get("input")).__name__ == "Decimal"):
+            etype in ("int_type",) and type(err.get("input")).__name__ == "Decimal"
+        ):
             hint = "件数只能是整数。"
         elif etype == "greater_than_equal":
             hint = "件数不能为负；没有就填 0。"
         elif etype == "less_than_equal":
             hint = "请核对是否多输了位数，或误把元当作万元。"
-        problems.append(_problem(src, loc, rule, f"{where}：{text}", hint, actual=ctx["input"],
-                                 **labels))
+        problems.append(
+            _problem(src, loc, rule, f"{where}：{text}", hint, actual=ctx["input"], **labels)
+        )
     return problems
 
 
@@ -332,8 +387,7 @@ def check_report(report: Report, previous: Report | None = None) -> list[Problem
         context = report.context()
         for key, text in texts.items():
             label = "开头语" if key == "preface" else report.format.section(key).label
-            problems += check_placeholders(text, context, ("sections", key), report.source,
-                                           label)
+            problems += check_placeholders(text, context, ("sections", key), report.source, label)
     return problems
 
 

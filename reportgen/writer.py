@@ -150,8 +150,12 @@ def _appeals_lines(columns: tuple[Node, ...], data: dict[str, Any], notes: dict)
     return out
 
 
-def dump_report(fmt: Format, data: dict[str, Any], notes: dict[str, str] | None = None,
-                header: list[str] | None = None) -> str:
+def dump_report(
+    fmt: Format,
+    data: dict[str, Any],
+    notes: dict[str, str] | None = None,
+    header: list[str] | None = None,
+) -> str:
     """Serialise report ``data`` (the report file's structure) as commented YAML.
 
     ``notes`` adds a remark to a row's comment, keyed by ``table.row`` (for example the

@@ -9,12 +9,17 @@ from reportgen.errors import EXIT_INVALID, EXIT_OK, EXIT_USAGE, ReportgenError
 
 @click.command("check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--previous", "-p", type=click.Path(dir_okay=False),
-              help="上一年度的报告文件，用于检查上年结转等跨年衔接。")
+@click.option(
+    "--previous",
+    "-p",
+    type=click.Path(dir_okay=False),
+    help="上一年度的报告文件，用于检查上年结转等跨年衔接。",
+)
 @click.option("--strict", is_flag=True, help="有警告也返回失败（退出码 1）。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出问题列表，供脚本使用。")
-def check_command(files: tuple[str, ...], previous: str | None, strict: bool,
-                  as_json: bool) -> None:
+def check_command(
+    files: tuple[str, ...], previous: str | None, strict: bool, as_json: bool
+) -> None:
     """检查报告文件 FILES 的勾稽关系、填写错误和文表一致性。
 
     退出码：0 没有错误（警告照常显示）；1 有错误（或 --strict 下有警告）；
@@ -52,9 +57,15 @@ def check_command(files: tuple[str, ...], previous: str | None, strict: bool,
         if file_errors or (strict and file_warnings):
             worst = max(worst, EXIT_INVALID)
         if as_json:
-            results.append({"file": name, "ok": not file_errors,
-                            "errors": file_errors, "warnings": file_warnings,
-                            "problems": [p.to_dict() for p in problems]})
+            results.append(
+                {
+                    "file": name,
+                    "ok": not file_errors,
+                    "errors": file_errors,
+                    "warnings": file_warnings,
+                    "problems": [p.to_dict() for p in problems],
+                }
+            )
         else:
             print_problems(problems)
     if as_json:

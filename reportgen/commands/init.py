@@ -33,5 +33,6 @@ def init_command(output: str | None, year: int | None, agency: str, force: bool)
     if Path(output).exists() and not force:
         raise InputError("文件已存在，未覆盖", file=output, hint="加 --force 覆盖。")
     atomic_write_text(output, text)
-    click.echo(f"已生成 {output}（{year} 年，{fmt.name}）。填写后运行：reportgen check {output}",
-               err=True)
+    click.echo(
+        f"已生成 {output}（{year} 年，{fmt.name}）。填写后运行：reportgen check {output}", err=True
+    )

@@ -6,8 +6,12 @@ import click
 
 
 @click.command("schema")
-@click.option("--format", "format_id", type=click.Choice(["v2019", "v2021"]),
-              help="只输出某一版格式（默认两版皆可）。")
+@click.option(
+    "--format",
+    "format_id",
+    type=click.Choice(["v2019", "v2021"]),
+    help="只输出某一版格式（默认两版皆可）。",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入文件而不是标准输出。")
 def schema_command(format_id: str | None, output: str | None) -> None:
     """输出报告文件的 JSON Schema（中文标题与说明），供编辑器补全和校验 YAML。"""

@@ -1,0 +1,1 @@
+"""Renderers: the report as HTML, PDF (WeasyPrint, from the HTML) and DOCX (python-docx)."""
