@@ -144,7 +144,8 @@ def rulemaking(report: Report, rule: Rule, previous: Report | None) -> list[Prob
                 _problem(
                     report,
                     rule,
-                    f"{cell.describe()}为 {report.values[path]}，但「{report.agency}」没有规章制定权",
+                    f"{cell.describe()}为 {report.values[path]}，"
+                    f"但「{report.agency}」没有规章制定权",
                     cell=path,
                     table=table.name,
                     row=cell.row.label,
@@ -278,13 +279,17 @@ def sections(report: Report, rule: Rule, previous: Report | None) -> list[Proble
                     else ("sections",),
                 )
             )
-        elif previous is not None and key in ("overview", "problems") and len(text) > 20:
-            if text == _normalised(previous.sections.get(key, "")):
-                problems.append(
-                    _problem(
-                        report, rule, f"「{label}」与上年报告的内容完全相同", path=("sections", key)
-                    )
+        elif (
+            previous is not None
+            and key in ("overview", "problems")
+            and len(text) > 20
+            and text == _normalised(previous.sections.get(key, ""))
+        ):
+            problems.append(
+                _problem(
+                    report, rule, f"「{label}」与上年报告的内容完全相同", path=("sections", key)
                 )
+            )
     return problems
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from decimal import Decimal
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, create_model
 
@@ -42,7 +42,7 @@ class StrictModel(BaseModel):
 
 def _field(annotation: Any, title: str, *, optional: bool, description: str | None = None):
     if optional:
-        return (Optional[annotation], Field(default=None, title=title, description=description))
+        return (annotation | None, Field(default=None, title=title, description=description))
     return (annotation, Field(title=title, description=description))
 
 
@@ -149,10 +149,10 @@ def report_model(format_id: str) -> type[BaseModel]:
     return create_model(
         _class_name(fmt, "report"),
         __base__=StrictModel,
-        format=(Optional[Literal[fmt.id]], Field(default=None, title="格式版本")),
+        format=(Literal[fmt.id] | None, Field(default=None, title="格式版本")),
         year=(Annotated[int, Strict()], Field(title="报告年度", ge=2019, le=2100)),
         agency=(str, Field(title="机关名称", min_length=1, max_length=100)),
-        published=(Optional[dt.date], Field(default=None, title="成文日期（落款日期）")),
+        published=(dt.date | None, Field(default=None, title="成文日期（落款日期）")),
         sections=(sections_model, Field(default_factory=sections_model, title="正文各部分")),
         **tables,
     )

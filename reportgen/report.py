@@ -95,7 +95,7 @@ def resolve_values(fmt: Format, data: dict[str, Any]) -> tuple[dict[str, Number]
     """Every cell's value: as written, or computed when it is a total left out."""
     values: dict[str, Number] = {}
     given: set[str] = set()
-    for path, cell in fmt.cells.items():
+    for path in fmt.cells:
         value = dig(data, tuple(path.split(".")))
         if value is not None:
             values[path] = value

@@ -39,6 +39,16 @@ class Comparison:
     right: tuple[Term, ...]
 
 
+def display_name(node: Node) -> str:
+    """How a row is named in a sum: its short name, with its group's number when nested."""
+    if node.short:
+        return node.short
+    parent = node.parent
+    if parent is not None and parent.key and "）" in parent.label and node.label[:1].isdigit():
+        return parent.label[: parent.label.index("）") + 1] + node.label
+    return node.label
+
+
 def _term(table: Table, spec: str, fixed: Node, along: str, block_nodes) -> Term:
     weight = 1
     if spec.startswith("-"):
@@ -51,7 +61,7 @@ def _term(table: Table, spec: str, fixed: Node, along: str, block_nodes) -> Term
         cell = table.cells[cell_path(table, node, fixed)]
     else:
         cell = table.cells[cell_path(table, fixed, node)]
-    name = ("上年" if previous else "") + node.name
+    name = ("上年" if previous else "") + display_name(node)
     return Term(weight, cell, name, previous)
 
 
@@ -125,7 +135,7 @@ def _expand_total(rule: Rule, table: Table) -> list[Comparison]:
             lines = block.row_leaves if is_column else block.column_leaves
             for line in lines:
 
-                def cell(node: Node, line=line) -> Cell:
+                def cell(node: Node, line=line, is_column=is_column) -> Cell:
                     return table.cells[
                         cell_path(table, line, node) if is_column else cell_path(table, node, line)
                     ]
@@ -140,9 +150,9 @@ def _expand_total(rule: Rule, table: Table) -> list[Comparison]:
                         where,
                         line if is_column else None,
                         None if is_column else line,
-                        (Term(1, cell(target), target.name),),
+                        (Term(1, cell(target), display_name(target)),),
                         "=",
-                        tuple(Term(1, cell(p), p.name) for p in parts),
+                        tuple(Term(1, cell(p), display_name(p)) for p in parts),
                     )
                 )
     if not result:
@@ -176,16 +186,25 @@ def fmt_number(value: Number) -> str:
 
 
 def _side(terms: tuple[Term, ...], values: list[Number]) -> tuple[str, Number]:
+    """``一(241)+二(5)=246``; long sums list only their non-zero terms."""
     if not terms:
         return "0", 0
     total: Number = 0
-    text = ""
-    for term, value in zip(terms, values, strict=False):
+    shown = []
+    for term, value in zip(terms, values, strict=True):
         total += term.weight * value
+        shown.append((term, value))
+    compact = len(terms) > 7
+    if compact:
+        shown = [(t, v) for t, v in shown if v]
+    text = ""
+    for term, value in shown:
         sign = ("−" if term.weight < 0 else "+") if text else ("−" if term.weight < 0 else "")
         text += f"{sign}{term.name}({fmt_number(value)})"
     if len(terms) > 1:
-        text += f"={fmt_number(total)}"
+        text = f"{text or '0'}={fmt_number(total)}"
+    if compact:
+        text += "（其余各项为0）"
     return text, total
 
 

@@ -110,7 +110,8 @@ def pick_format(src: Source) -> tuple[Format | None, list[Problem]]:
                 src,
                 ("format",),
                 "X-5",
-                f"format: {declared} 与报告年度 {year} 不符：{year} 年的报告应使用 {fmt.id}（{fmt.name}）"
+                f"format: {declared} 与报告年度 {year} 不符："
+                f"{year} 年的报告应使用 {fmt.id}（{fmt.name}）"
                 if known
                 else f"未知的格式「{declared}」",
                 "删去 format 一行即可按年度自动选择格式。",
