@@ -139,7 +139,11 @@ def report_model(format_id: str) -> type[BaseModel]:
     }
     sections["preface"] = (
         str,
-        Field(default="", title="开头语", description="标题之后、“一、总体情况”之前的引言（可选）"),
+        Field(
+            default="",
+            title="开头语",
+            description=f"标题之后、“{fmt.sections[0].label}”之前的引言（可选）",
+        ),
     )
     sections_model = create_model(_class_name(fmt, "sections"), __base__=StrictModel, **sections)
     tables = {

@@ -58,8 +58,12 @@ def check_placeholders(
                 "占位符的写法是 {{ applications.new_received.total }}。",
             )
         ]
+    # Only the outermost name of each chain (a.b.c, not its inner a.b and a).
+    inner = {id(n.node) for n in tree.find_all((nodes.Getattr, nodes.Getitem))}
     problems = []
     for node in tree.find_all((nodes.Getattr, nodes.Name, nodes.Getitem)):
+        if id(node) in inner:
+            continue
         chain = _chain(node)
         if chain is None:
             continue
@@ -73,16 +77,14 @@ def check_placeholders(
             hint = (
                 f"是不是「{'.'.join([*chain[:i], guess[0]])}」？"
                 if guess
-                else ("可引用的名称见 reportgen schema 或 README 中的“占位符”一节。")
+                else "可引用的名称见 README 中“正文中引用表格数字”一节。"
             )
             mark = text_mark(source, path, node.lineno - 1)
             problems.append(
                 _problem(name, mark, f"「{label}」引用了不存在的数据「{'.'.join(chain)}」", hint)
             )
             break
-    # Outer Getattr nodes contain inner ones: keep one problem per line and name.
-    unique = {(p.line, p.message): p for p in problems}
-    return list(unique.values())
+    return problems
 
 
 def _chain(node) -> list[str] | None:

@@ -50,6 +50,7 @@ class Source:
 
     name: str
     data: Any
+    text: str = field(default="", repr=False)
     marks: dict[tuple, Mark] = field(default_factory=dict)
     key_marks: dict[tuple, Mark] = field(default_factory=dict)
     #: first content line of block scalars (``|``), to locate text inside a section
@@ -103,7 +104,10 @@ def _scalar(node: yaml.ScalarNode, name: str) -> Any:
 def _build(node: yaml.Node, path: tuple, src: Source, seen: set[int]) -> Any:
     if id(node) in seen:
         raise _error(
-            src.name, node, "报告文件中不能使用 YAML 锚点和别名（& 与 *）", "请直接写出数值。"
+            src.name,
+            _first_alias(src.text) or _mark(node),
+            "报告文件中不能使用 YAML 锚点和别名（& 与 *）",
+            "请直接写出数值。",
         )
     seen.add(id(node))
     src.marks[path] = _mark(node)
@@ -139,9 +143,17 @@ def _build(node: yaml.Node, path: tuple, src: Source, seen: set[int]) -> Any:
     return result
 
 
+def _first_alias(text: str) -> Mark | None:
+    """Where the first ``*alias`` is (the node tree only knows where its anchor was)."""
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            return Mark(event.start_mark.line + 1, event.start_mark.column + 1)
+    return None
+
+
 def parse_text(text: str, name: str = "<string>") -> Source:
     """Parse report YAML from a string."""
-    src = Source(name=name, data=None)
+    src = Source(name=name, data=None, text=text)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:

@@ -45,7 +45,8 @@ def report_text(year: int = 2024, **overrides: str) -> str:
     rows.update(overrides)
     text = fill(text, rows)
     texts = {
-        "overview": f"{year}年，全年新收政府信息公开申请260件。\n（一）主动公开\n按时公开各类信息。",
+        "overview": f"{year}年，全年新收政府信息公开申请260件。\n"
+        "（一）主动公开\n按时公开各类信息。",
         "problems": f"{year}年，一是公开内容有待充实。",
         "other_matters": "无。",
     }

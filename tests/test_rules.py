@@ -34,7 +34,12 @@ def test_t3_1_message_names_column_terms_and_difference():
     )
     line = text.split("\n")[first.line - 1]
     assert line.lstrip().startswith("new_received:")
-    assert (first.table, first.col, first.expected, first.actual) == ("表三", "自然人", "245", "246")
+    assert (first.table, first.col, first.expected, first.actual) == (
+        "表三",
+        "自然人",
+        "245",
+        "246",
+    )
 
 
 RULE_CASES = [
@@ -42,7 +47,9 @@ RULE_CASES = [
     (
         "T3-2",
         "error",
-        lambda t: t.replace("new_received: [241, 16, 0, 0, 1, 2]", "new_received: [241, 16, 0, 0, 1, 2, 261]"),
+        lambda t: t.replace(
+            "new_received: [241, 16, 0, 0, 1, 2]", "new_received: [241, 16, 0, 0, 1, 2, 261]"
+        ),
         "表三「一、本年新收政府信息公开申请数量」行：总计(261) ≠ 自然人(241)+商业企业(16)",
     ),
     (
@@ -113,9 +120,9 @@ RULE_CASES = [
     (
         "X-2",
         "warning",
-        lambda t: t.replace("fee_unpaid: [0, 0, 0, 0, 0, 0]", "fee_unpaid: [1, 0, 0, 0, 0, 0]").replace(
-            "new_received: [241,", "new_received: [242,"
-        ),
+        lambda t: t.replace(
+            "fee_unpaid: [0, 0, 0, 0, 0, 0]", "fee_unpaid: [1, 0, 0, 0, 0, 0]"
+        ).replace("new_received: [241,", "new_received: [242,"),
         "第六部分没有报告信息处理费",
     ),
     (
@@ -163,8 +170,11 @@ RULE_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("rule", "severity", "edit", "fragment"), RULE_CASES,
-                         ids=[f"{c[0]}-{i}" for i, c in enumerate(RULE_CASES)])
+@pytest.mark.parametrize(
+    ("rule", "severity", "edit", "fragment"),
+    RULE_CASES,
+    ids=[f"{c[0]}-{i}" for i, c in enumerate(RULE_CASES)],
+)
 def test_rule_fires_with_its_message(rule, severity, edit, fragment):
     text = edit(report_text())
     assert text != report_text(), "the edit must change the report"
@@ -177,17 +187,34 @@ def test_rule_fires_with_its_message(rule, severity, edit, fragment):
 
 
 V2019_CASES = [
-    ("T2-19-1", "error", "licensing: {previous_items: 0, change: 0, decisions: 0}",
-     "licensing: {previous_items: -1, change: 0, decisions: 0}", "不能小于 0"),
-    ("T2-19-2", "warning", "normative_docs: {new_made: 0, new_published: 0, published_total: 0}",
-     "normative_docs: {new_made: 5, new_published: 5, published_total: 3}",
-     "对外公开总数量(3) < 本年新公开数量(5)"),
-    ("T2-19-3", "warning", "normative_docs: {new_made: 0, new_published: 0, published_total: 0}",
-     "normative_docs: {new_made: 1, new_published: 2, published_total: 9}",
-     "本年新公开数量(2) > 本年新制作数量(1)"),
-    ("T2-19-4", "error", "penalty: {previous_items: 0, change: 0, decisions: 0}",
-     "penalty: {previous_items: 3, change: -5, decisions: 0}",
-     "表二「行政处罚」行：上一年项目数量(3)+本年增/减(-5)=-2 < 0"),
+    (
+        "T2-19-1",
+        "error",
+        "licensing: {previous_items: 0, change: 0, decisions: 0}",
+        "licensing: {previous_items: -1, change: 0, decisions: 0}",
+        "不能小于 0",
+    ),
+    (
+        "T2-19-2",
+        "warning",
+        "normative_docs: {new_made: 0, new_published: 0, published_total: 0}",
+        "normative_docs: {new_made: 5, new_published: 5, published_total: 3}",
+        "对外公开总数量(3) < 本年新公开数量(5)",
+    ),
+    (
+        "T2-19-3",
+        "warning",
+        "normative_docs: {new_made: 0, new_published: 0, published_total: 0}",
+        "normative_docs: {new_made: 1, new_published: 2, published_total: 9}",
+        "本年新公开数量(2) > 本年新制作数量(1)",
+    ),
+    (
+        "T2-19-4",
+        "error",
+        "penalty: {previous_items: 0, change: 0, decisions: 0}",
+        "penalty: {previous_items: 3, change: -5, decisions: 0}",
+        "表二「行政处罚」行：上一年项目数量(3)+本年增/减(-5)=-2 < 0",
+    ),
 ]
 
 
@@ -245,19 +272,25 @@ def test_t2_5_in_force_continuity():
 
 
 def test_t2_19_5_and_6_cross_year():
-    last = report_text(2019).replace(
-        "licensing: {previous_items: 0, change: 0, decisions: 0}",
-        "licensing: {previous_items: 10, change: 2, decisions: 0}",
-    ).replace(
-        "normative_docs: {new_made: 0, new_published: 0, published_total: 0}",
-        "normative_docs: {new_made: 0, new_published: 0, published_total: 9}",
+    last = (
+        report_text(2019)
+        .replace(
+            "licensing: {previous_items: 0, change: 0, decisions: 0}",
+            "licensing: {previous_items: 10, change: 2, decisions: 0}",
+        )
+        .replace(
+            "normative_docs: {new_made: 0, new_published: 0, published_total: 0}",
+            "normative_docs: {new_made: 0, new_published: 0, published_total: 9}",
+        )
     )
     this = report_text(2020).replace(
         "licensing: {previous_items: 0, change: 0, decisions: 0}",
         "licensing: {previous_items: 11, change: 0, decisions: 0}",
     )
     rules = {p.rule: p.message for p in problems_of(this, last)}
-    assert rules["T2-19-5"].startswith("表二「行政许可」行：上一年项目数量(11) ≠ 上年上一年项目数量(10)")
+    assert rules["T2-19-5"].startswith(
+        "表二「行政许可」行：上一年项目数量(11) ≠ 上年上一年项目数量(10)"
+    )
     assert "对外公开总数量(0) < 上年对外公开总数量(9)" in rules["T2-19-6"]
 
 
@@ -268,7 +301,9 @@ def test_x4_section_copied_from_last_year():
     )
     last = text.replace("year: 2024", "year: 2023").replace("2024年，全年", "2023年，全年")
     fired = [p for p in problems_of(text, last) if p.rule == "X-4"]
-    assert [p.message for p in fired] == ["「五、存在的主要问题及改进情况」与上年报告的内容完全相同"]
+    assert [p.message for p in fired] == [
+        "「五、存在的主要问题及改进情况」与上年报告的内容完全相同"
+    ]
 
 
 def test_x3_accepts_new_plus_carried_over_and_silence():
