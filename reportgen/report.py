@@ -10,11 +10,12 @@ same numbers.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from reportgen.definition import Cell, Format, Node, Table, cell_path
+from reportgen.definition import Cell, Format, Node, Table, cell_path, get_format
 from reportgen.source import Mark, Source
 
 Number = int | Decimal
@@ -91,52 +92,69 @@ def dig(data: Any, path: tuple[str, ...]) -> Any:
     return data
 
 
-def resolve_values(fmt: Format, data: dict[str, Any]) -> tuple[dict[str, Number], set[str]]:
-    """Every cell's value: as written, or computed when it is a total left out."""
-    values: dict[str, Number] = {}
-    given: set[str] = set()
-    for path in fmt.cells:
-        value = dig(data, tuple(path.split(".")))
-        if value is not None:
-            values[path] = value
-            given.add(path)
+@dataclass(frozen=True)
+class _Total:
+    """How to compute a left-out total cell."""
+
+    path: str
+    row_keys: tuple[str, ...] | None  # the total row's key path, when the row sums rows
+    row_parts: tuple[str, ...]  # cells it adds when its whole row is absent
+    column_parts: tuple[str, ...]  # cells it adds across its row
+
+
+@functools.cache
+def _plan(format_id: str) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[_Total, ...]]:
+    """Per format, once: every cell's key path, and the recipe of every total."""
+    fmt = get_format(format_id)
+    cells = tuple((path, tuple(path.split("."))) for path in fmt.cells)
+    totals = []
     for table in fmt.tables.values():
         for path, cell in table.cells.items():
-            if path not in values:
-                values[path] = _compute(table, cell, data, values)
+            if not cell.computed:
+                continue
+            row_parts: tuple[str, ...] = ()
+            row_keys = None
+            if cell.row.sum_of:
+                row_keys = (table.key, *cell.row.path)
+                row_parts = tuple(
+                    cell_path(table, r, cell.column) for r in sum_parts(table, cell.row)
+                )
+            column_parts: tuple[str, ...] = ()
+            if cell.column.sum_of:
+                column_parts = tuple(
+                    cell_path(table, cell.row, c) for c in sum_parts(table, cell.column)
+                )
+            totals.append(_Total(path, row_keys, row_parts, column_parts))
+    return cells, tuple(totals)
+
+
+def resolve_values(fmt: Format, data: dict[str, Any]) -> tuple[dict[str, Number], set[str]]:
+    """Every cell's value: as written, or computed when it is a total left out."""
+    cells, totals = _plan(fmt.id)
+    values: dict[str, Number] = {}
+    for path, keys in cells:
+        value = dig(data, keys)
+        if value is not None:
+            values[path] = value
+    given = set(values)
+    recipes = {t.path: t for t in totals}
+
+    def value_of(path: str) -> Number:
+        if path not in values:
+            recipe = recipes[path]  # a required cell is never missing after validation
+            if recipe.row_parts and dig(data, recipe.row_keys) is None:
+                parts = recipe.row_parts
+            else:
+                parts = recipe.column_parts
+            total: Number = 0
+            for part in parts:
+                total += value_of(part)
+            values[path] = total
+        return values[path]
+
+    for recipe in totals:
+        value_of(recipe.path)
     return values, given
-
-
-def _sum(values: list[Number]) -> Number:
-    total: Number = 0
-    for v in values:
-        total += v
-    return total
-
-
-def _compute(table: Table, cell: Cell, data: dict, values: dict[str, Number]) -> Number:
-    """Compute a left-out total; a total row that is absent altogether sums its rows first."""
-    row_written = dig(data, (table.key, *cell.row.path)) is not None
-    if cell.row.sum_of and not row_written:
-        parts = sum_parts(table, cell.row)
-        return _sum(
-            [
-                _value(table, table.cells[cell_path(table, r, cell.column)], data, values)
-                for r in parts
-            ]
-        )
-    if cell.column.sum_of:
-        parts = sum_parts(table, cell.column)
-        return _sum(
-            [_value(table, table.cells[cell_path(table, cell.row, c)], data, values) for c in parts]
-        )
-    raise KeyError(cell.path)  # a required cell; validation guarantees it is present
-
-
-def _value(table: Table, cell: Cell, data: dict, values: dict[str, Number]) -> Number:
-    if cell.path not in values:
-        values[cell.path] = _compute(table, cell, data, values)
-    return values[cell.path]
 
 
 def sum_parts(table: Table, node: Node) -> list[Node]:

@@ -208,49 +208,71 @@ def _side(terms: tuple[Term, ...], values: list[Number]) -> tuple[str, Number]:
     return text, total
 
 
+@functools.cache
+def _compiled(format_id: str) -> tuple[tuple[Comparison, tuple, tuple], ...]:
+    """Comparisons with their terms as (weight, path, previous) tuples, for the hot loop."""
+    return tuple(
+        (
+            cmp,
+            tuple((t.weight, t.cell.path, t.previous) for t in cmp.left),
+            tuple((t.weight, t.cell.path, t.previous) for t in cmp.right),
+        )
+        for cmp in comparisons(format_id)
+    )
+
+
 def evaluate(report: Report, previous: Report | None = None) -> list[Problem]:
     """Run every balance and total rule of the report's format; return what fails."""
     problems = []
     values = report.values
     prev_values = previous.values if previous is not None else None
-    for cmp in comparisons(report.format.id):
+    for cmp, left, right in _compiled(report.format.id):
         if cmp.rule.needs_previous:
             if prev_values is None:
                 continue
-            if any(t.previous and t.cell.path not in prev_values for t in cmp.left + cmp.right):
+            if any(p and path not in prev_values for _, path, p in left + right):
                 continue  # last year used the other format: no bridge for this table
-        left_vals = [(prev_values if t.previous else values)[t.cell.path] for t in cmp.left]
-        right_vals = [(prev_values if t.previous else values)[t.cell.path] for t in cmp.right]
-        left_text, left_sum = _side(cmp.left, left_vals)
-        right_text, right_sum = _side(cmp.right, right_vals)
+        left_sum: Number = 0
+        for weight, path, prev in left:
+            left_sum += weight * (prev_values if prev else values)[path]
+        right_sum: Number = 0
+        for weight, path, prev in right:
+            right_sum += weight * (prev_values if prev else values)[path]
         if _HOLDS[cmp.op](left_sum, right_sum):
             continue
-        anchor = _anchor(report, cmp)
-        mark = report.cell_mark(anchor) if anchor else None
-        diff = left_sum - right_sum
-        message = (
-            f"{cmp.table.name}{cmp.where}：{left_text} {_NEGATED[cmp.op]} {right_text}，"
-            f"差 {fmt_number(abs(diff))}"
-        )
-        problems.append(
-            Problem(
-                severity=cmp.rule.severity,
-                rule=cmp.rule.id,
-                message=message,
-                file=report.source.name if report.source else None,
-                line=mark.line if mark else None,
-                column=mark.column if mark else None,
-                table=cmp.table.name,
-                row=cmp.row.label if cmp.row is not None else None,
-                col=cmp.column.label if cmp.column is not None else None,
-                expected=fmt_number(right_sum),
-                actual=fmt_number(left_sum),
-                difference=fmt_number(diff),
-                hint=cmp.rule.hint,
-                path=anchor.path if anchor else None,
-            )
-        )
+        problems.append(_failure(report, cmp, values, prev_values, left_sum, right_sum))
     return problems
+
+
+def _failure(report, cmp, values, prev_values, left_sum, right_sum) -> Problem:
+    def side(terms):
+        return _side(terms, [(prev_values if t.previous else values)[t.cell.path] for t in terms])
+
+    left_text, _ = side(cmp.left)
+    right_text, _ = side(cmp.right)
+    anchor = _anchor(report, cmp)
+    mark = report.cell_mark(anchor) if anchor else None
+    diff = left_sum - right_sum
+    message = (
+        f"{cmp.table.name}{cmp.where}：{left_text} {_NEGATED[cmp.op]} {right_text}，"
+        f"差 {fmt_number(abs(diff))}"
+    )
+    return Problem(
+        severity=cmp.rule.severity,
+        rule=cmp.rule.id,
+        message=message,
+        file=report.source.name if report.source else None,
+        line=mark.line if mark else None,
+        column=mark.column if mark else None,
+        table=cmp.table.name,
+        row=cmp.row.label if cmp.row is not None else None,
+        col=cmp.column.label if cmp.column is not None else None,
+        expected=fmt_number(right_sum),
+        actual=fmt_number(left_sum),
+        difference=fmt_number(diff),
+        hint=cmp.rule.hint,
+        path=anchor.path if anchor else None,
+    )
 
 
 def _anchor(report: Report, cmp: Comparison) -> Cell | None:

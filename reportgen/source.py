@@ -13,7 +13,7 @@ import codecs
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -35,11 +35,9 @@ _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _SCALAR_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP}
 
-Path_ = tuple  # a key path such as ("applications", "new_received", 0)
 
 
-@dataclass(frozen=True)
-class Mark:
+class Mark(NamedTuple):
     line: int  # 1-based
     column: int  # 1-based
 
@@ -66,31 +64,48 @@ class Source:
         return self.marks.get(())
 
 
-def _mark(node: yaml.Node) -> Mark:
-    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
-
-
-def _error(name: str, node_or_mark: Any, message: str, hint: str | None = None) -> InputError:
-    mark = node_or_mark if isinstance(node_or_mark, Mark) else _mark(node_or_mark)
+def _error(name: str, mark: Any, message: str, hint: str | None = None) -> InputError:
+    if not isinstance(mark, Mark):
+        mark = Mark(mark.line + 1, mark.column + 1)
     return InputError(message, file=name, line=mark.line, column=mark.column, hint=hint)
 
 
-def _scalar(node: yaml.ScalarNode, name: str) -> Any:
-    tag = node.tag
-    if tag not in _SCALAR_TAGS:
-        raise _error(name, node, f"不支持 YAML 标签 {tag}", "报告文件只需普通的数字、文字和日期。")
+_resolver = yaml.resolver.Resolver()
+_PLAIN = (True, False)
+
+
+def _scalar(event: yaml.ScalarEvent, name: str) -> Any:
+    """Resolve a scalar as PyYAML's safe loader would, but money stays Decimal."""
+    value = event.value
+    tag = event.tag
+    if tag is None or tag == "!":
+        if not event.implicit[0]:
+            return value  # quoted
+        if value.isdigit() and value.isascii():
+            return int(value)  # the common case, without the resolver's regex walk
+        tag = _resolver.resolve(yaml.ScalarNode, value, _PLAIN)
+        if tag == "tag:yaml.org,2002:merge":
+            return value  # "<<", refused where it is used as a key
+    elif tag not in _SCALAR_TAGS:
+        raise _error(
+            name,
+            event.start_mark,
+            f"不支持 YAML 标签 {tag}",
+            "报告文件只需普通的数字、文字和日期。",
+        )
     if tag == _STR:
-        return node.value
+        return value
+    node = yaml.ScalarNode(tag, value)
     if tag == _INT:
         return _constructor.construct_yaml_int(node)
     if tag == _FLOAT:
-        text = node.value.replace("_", "")
+        text = value.replace("_", "")
         if text.lower().lstrip("+-") in (".nan", ".inf"):
             return float(_constructor.construct_yaml_float(node))
         try:
             return Decimal(text)
         except InvalidOperation:
-            raise _error(name, node, f"无法识别的数字 {node.value!r}") from None
+            raise _error(name, event.start_mark, f"无法识别的数字 {value!r}") from None
     if tag == _BOOL:
         return _constructor.construct_yaml_bool(node)
     if tag == _NULL:
@@ -98,64 +113,126 @@ def _scalar(node: yaml.ScalarNode, name: str) -> Any:
     try:
         return _constructor.construct_yaml_timestamp(node)
     except ValueError:
-        raise _error(name, node, f"无效的日期 {node.value!r}", "日期写作 2025-01-20。") from None
-
-
-def _build(node: yaml.Node, path: tuple, src: Source, seen: set[int]) -> Any:
-    if id(node) in seen:
         raise _error(
-            src.name,
-            _first_alias(src.text) or _mark(node),
-            "报告文件中不能使用 YAML 锚点和别名（& 与 *）",
-            "请直接写出数值。",
-        )
-    seen.add(id(node))
-    src.marks[path] = _mark(node)
-    if isinstance(node, yaml.ScalarNode):
-        if node.style in ("|", ">"):
-            src.text_starts[path] = Mark(node.start_mark.line + 2, 1)
-        return _scalar(node, src.name)
-    if isinstance(node, yaml.SequenceNode):
-        if node.tag != _SEQ:
-            raise _error(src.name, node, f"不支持 YAML 标签 {node.tag}")
-        return [_build(item, (*path, i), src, seen) for i, item in enumerate(node.value)]
-    if node.tag != _MAP:
-        raise _error(src.name, node, f"不支持 YAML 标签 {node.tag}")
-    result: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        if not isinstance(key_node, yaml.ScalarNode):
-            raise _error(src.name, key_node, "键必须是简单的名称")
-        if key_node.tag == "tag:yaml.org,2002:merge":
-            raise _error(src.name, key_node, "报告文件中不能使用 YAML 合并键（<<）")
-        key = _scalar(key_node, src.name)
-        if not isinstance(key, str):
-            key = str(key).lower() if isinstance(key, bool) else str(key)
-        if key in result:
-            first = src.key_marks[(*path, key)]
-            raise _error(
-                src.name,
-                key_node,
-                f"键「{key}」重复出现（第一次在第 {first.line} 行）",
-                "每个键只能写一次；请删除或合并重复的一项。",
-            )
-        src.key_marks[(*path, key)] = _mark(key_node)
-        result[key] = _build(value_node, (*path, key), src, seen)
-    return result
+            name, event.start_mark, f"无效的日期 {value!r}", "日期写作 2025-01-20。"
+        ) from None
 
 
-def _first_alias(text: str) -> Mark | None:
-    """Where the first ``*alias`` is (the node tree only knows where its anchor was)."""
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.AliasEvent):
-            return Mark(event.start_mark.line + 1, event.start_mark.column + 1)
-    return None
+def _build(events: Any, src: Source) -> Any:
+    """Build plain values from the parser's events, recording a mark for every path.
+
+    Working on events (not a composed node tree) skips PyYAML's per-node Python objects,
+    and sees anchors and aliases where they are written.
+    """
+    name = src.name
+    marks = src.marks
+    # stack of frames: [container, path, pending key or None]
+    stack: list[list[Any]] = []
+    root: Any = None
+    documents = 0
+
+    def place(value: Any, event: Any) -> tuple | None:
+        """Attach a value (or a new container) to its parent; return its path."""
+        nonlocal root
+        mark = Mark(event.start_mark.line + 1, event.start_mark.column + 1)
+        if not stack:
+            root = value
+            marks[()] = mark
+            return ()
+        frame = stack[-1]
+        container, path = frame[0], frame[1]
+        if isinstance(container, list):
+            child = (*path, len(container))
+            container.append(value)
+        else:
+            key = frame[2]
+            if key is None:  # this scalar is a key
+                if isinstance(value, (dict, list)):
+                    raise _error(name, mark, "键必须是简单的名称")
+                if not isinstance(value, str):
+                    value = str(value).lower() if isinstance(value, bool) else str(value)
+                if value == "<<":
+                    raise _error(name, mark, "报告文件中不能使用 YAML 合并键（<<）")
+                child = (*path, value)
+                if value in container:
+                    first = src.key_marks[child]
+                    raise _error(
+                        name,
+                        mark,
+                        f"键「{value}」重复出现（第一次在第 {first.line} 行）",
+                        "每个键只能写一次；请删除或合并重复的一项。",
+                    )
+                src.key_marks[child] = mark
+                frame[2] = value
+                return None
+            child = (*path, key)
+            container[key] = value
+            frame[2] = None
+        marks[child] = mark
+        return child
+
+    for event in events:
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            if event.anchor:
+                raise _anchor_error(name, event)
+            path = place(_scalar(event, name), event)
+            if path is not None and event.style in ("|", ">"):
+                src.text_starts[path] = Mark(event.start_mark.line + 2, 1)
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            if event.anchor:
+                raise _anchor_error(name, event)
+            expected = _MAP if kind is yaml.MappingStartEvent else _SEQ
+            if event.tag not in (None, "!", expected):
+                raise _error(name, event.start_mark, f"不支持 YAML 标签 {event.tag}")
+            container: Any = {} if kind is yaml.MappingStartEvent else []
+            path = place(container, event)
+            if path is None:
+                raise _error(name, event.start_mark, "键必须是简单的名称")
+            stack.append([container, path, None])
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            stack.pop()
+        elif kind is yaml.AliasEvent:
+            raise _anchor_error(name, event)
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _error(
+                    name,
+                    event.start_mark,
+                    "文件中有多个 YAML 文档（---）",
+                    "一个文件只写一份报告。",
+                )
+    if documents == 0 or (root is None and not marks):
+        raise InputError("文件是空的", file=name, hint="用 reportgen init 生成一份报告模板。")
+    return root
+
+
+def _anchor_error(name: str, event: Any) -> InputError:
+    return _error(
+        name, event.start_mark, "报告文件中不能使用 YAML 锚点和别名（& 与 *）", "请直接写出数值。"
+    )
+
+
+def _events(text: str):
+    """The C parser's events (``yaml.parse`` without its per-event ``check_event`` call)."""
+    loader = _Loader(text)
+    try:
+        get = loader.get_event
+        while True:
+            event = get()
+            yield event
+            if type(event) is yaml.StreamEndEvent:
+                return
+    finally:
+        loader.dispose()
 
 
 def parse_text(text: str, name: str = "<string>") -> Source:
     """Parse report YAML from a string."""
     src = Source(name=name, data=None, text=text)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        src.data = _build(_events(text), src)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Mark(mark.line + 1, mark.column + 1) if mark else Mark(1, 1)
@@ -165,9 +242,6 @@ def parse_text(text: str, name: str = "<string>") -> Source:
         ) from None
     except yaml.YAMLError as exc:
         raise InputError(f"YAML 语法错误：{exc}", file=name) from None
-    if node is None:
-        raise InputError("文件是空的", file=name, hint="用 reportgen init 生成一份报告模板。")
-    src.data = _build(node, (), src, set())
     return src
 
 
