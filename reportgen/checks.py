@@ -36,6 +36,7 @@ def _problem(
     path: tuple | None = None,
     cell: str | None = None,
     line_offset: int | None = None,
+    column_offset: int = 0,
     **extra,
 ) -> Problem:
     mark = None
@@ -43,7 +44,7 @@ def _problem(
         mark = report.cell_mark(cell)
     elif path is not None and report.source is not None:
         mark = (
-            text_mark(report.source, path, line_offset)
+            text_mark(report.source, path, line_offset, column_offset)
             if line_offset is not None
             else report.source.mark(path)
         )
@@ -202,7 +203,8 @@ def narrative_numbers(report: Report, rule: Rule, previous: Report | None) -> li
     """Numbers written in the text next to 收到申请/行政复议… that no table reading gives."""
     problems = []
     readings = _readings(report)
-    new_total = report.values["applications.new_received.total"]
+    new_row = report.format.cells["applications.new_received.total"]
+    new_total = report.values[new_row.path]
     for key in _SECTION_KEYS:
         text = strip_placeholders(report.sections.get(key, ""))
         label = report.format.section(key).label
@@ -220,6 +222,7 @@ def narrative_numbers(report: Report, rule: Rule, previous: Report | None) -> li
                             f"「{label}」写“{match.group(0)}”，表格中的{what}为 {expected}",
                             path=("sections", key),
                             line_offset=lineno,
+                            column_offset=match.start(),
                             expected=expected,
                             actual=str(n),
                         )
@@ -229,7 +232,7 @@ def narrative_numbers(report: Report, rule: Rule, previous: Report | None) -> li
                     _problem(
                         report,
                         rule,
-                        f"「{label}」写未收到申请，但表三“一、本年新收”总计为 {new_total}",
+                        f"「{label}」写未收到申请，但{new_row.describe()}为 {new_total}",
                         path=("sections", key),
                         line_offset=lineno,
                         expected=str(new_total),

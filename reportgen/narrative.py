@@ -28,14 +28,26 @@ def _environment():
     return ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
 
 
-def text_mark(source: Source | None, path: tuple, offset_line: int = 0) -> Mark | None:
-    """The mark of line ``offset_line`` (0-based) inside the text at ``path``."""
+def text_mark(
+    source: Source | None, path: tuple, offset_line: int = 0, offset_column: int = 0
+) -> Mark | None:
+    """The mark of line ``offset_line``, character ``offset_column`` (0-based) of a text.
+
+    Only block texts (``|``) map line for line onto the file; a one-line text is located
+    at its start.
+    """
     if source is None:
         return None
     start = source.text_starts.get(path)
-    if start is not None:
-        return Mark(start.line + offset_line, start.column)
-    return source.mark(path)
+    if start is None:
+        return source.mark(path)
+    line = start.line + offset_line
+    lines = source.text.split("\n", line)
+    indent = 0
+    if len(lines) >= line:
+        raw = lines[line - 1]
+        indent = len(raw) - len(raw.lstrip(" "))
+    return Mark(line, indent + offset_column + 1)
 
 
 def check_placeholders(
