@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from math import lcm
 from pathlib import Path
 from typing import Any
@@ -285,6 +286,11 @@ class Rule:
     target: str | None = None
     check: str | None = None
     needs_previous: bool = False
+    #: allowed absolute difference (money sums); counts must match exactly
+    tolerance: Any = 0
+    #: message template overriding the engine's default (fields: table, where, left, op,
+    #: right, difference)
+    message: str | None = None
     hint: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
 
@@ -418,6 +424,8 @@ def _build_rules(specs: list, root: Path) -> tuple[Rule, ...]:
         for name in ("rows", "left", "right"):
             if name in args and args[name] is not None:
                 args[name] = tuple(str(t) for t in args[name])
+        if "tolerance" in args:
+            args["tolerance"] = Decimal(str(args["tolerance"]))
         rules.append(Rule(**args, params=params))
     ids = [r.id for r in rules]
     if len(ids) != len(set(ids)):

@@ -174,10 +174,13 @@ def comparisons(format_id: str) -> tuple[Comparison, ...]:
 
 
 _HOLDS = {
-    "=": lambda a, b: a == b,
-    ">=": lambda a, b: a >= b,
-    "<=": lambda a, b: a <= b,
+    "=": lambda a, b, tol: abs(a - b) <= tol,
+    ">=": lambda a, b, tol: a >= b - tol,
+    "<=": lambda a, b, tol: a <= b + tol,
 }
+
+#: How a failed comparison reads unless the rule declares its own ``message:`` template.
+DEFAULT_MESSAGE = "{table}{where}：{left} {op} {right}，差 {difference}"
 _NEGATED = {"=": "≠", ">=": "<", "<=": ">"}
 
 
@@ -238,7 +241,7 @@ def evaluate(report: Report, previous: Report | None = None) -> list[Problem]:
         right_sum: Number = 0
         for weight, path, prev in right:
             right_sum += weight * (prev_values if prev else values)[path]
-        if _HOLDS[cmp.op](left_sum, right_sum):
+        if _HOLDS[cmp.op](left_sum, right_sum, cmp.rule.tolerance):
             continue
         problems.append(_failure(report, cmp, values, prev_values, left_sum, right_sum))
     return problems
@@ -253,9 +256,13 @@ def _failure(report, cmp, values, prev_values, left_sum, right_sum) -> Problem:
     anchor = _anchor(report, cmp)
     mark = report.cell_mark(anchor) if anchor else None
     diff = left_sum - right_sum
-    message = (
-        f"{cmp.table.name}{cmp.where}：{left_text} {_NEGATED[cmp.op]} {right_text}，"
-        f"差 {fmt_number(abs(diff))}"
+    message = (cmp.rule.message or DEFAULT_MESSAGE).format(
+        table=cmp.table.name,
+        where=cmp.where,
+        left=left_text,
+        op=_NEGATED[cmp.op],
+        right=right_text,
+        difference=fmt_number(abs(diff)),
     )
     return Problem(
         severity=cmp.rule.severity,

@@ -341,3 +341,30 @@ def test_all_problems_are_reported_at_once():
     text = text.replace("agency: ", "agnecy: ")
     rules = sorted(p.rule for p in problems_of(text))
     assert rules == ["E-KEY", "E-MISSING", "T2-1", "T2-1"]
+
+
+def test_rule_tolerance_and_message_template_come_from_the_rule(monkeypatch):
+    """Rules are data: a tolerance and a message template declared on a rule are honoured."""
+    import dataclasses
+
+    from reportgen import rules
+
+    text = report_text(carried_forward="[8, 1, 0, 0, 0, 0]")  # 自然人 off by 1
+    report = check_text(text, "r.yaml").report
+    original = rules._compiled("v2021")
+
+    def patched(rule_changes):
+        result = []
+        for cmp, left, right in original:
+            if cmp.rule.id == "T3-1":
+                cmp = dataclasses.replace(cmp, rule=dataclasses.replace(cmp.rule, **rule_changes))
+            result.append((cmp, left, right))
+        return tuple(result)
+
+    monkeypatch.setattr(
+        rules, "_compiled", lambda fid: patched({"message": "{where}不平：{difference}"})
+    )
+    messages = {p.message for p in rules.evaluate(report) if p.rule == "T3-1"}
+    assert "「自然人」列不平：1" in messages
+    monkeypatch.setattr(rules, "_compiled", lambda fid: patched({"tolerance": 1}))
+    assert [p for p in rules.evaluate(report) if p.rule == "T3-1" and p.col == "自然人"] == []
