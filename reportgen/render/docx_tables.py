@@ -1,0 +1,175 @@
+"""Tables 二、三、四 as WordprocessingML, with the official form's merged cells.
+
+The layout comes from the format definition: :meth:`Table.header_rows` and
+:meth:`Table.body_rows` list each printed row's cells with their spans, left to right,
+leaving out the grid positions a cell from a row above already covers.  Word writes a
+column span as ``w:gridSpan`` on one cell and a row span as a ``w:vMerge`` chain — a
+``restart`` cell followed, in each covered row, by an empty ``continue`` cell with the same
+column span.  The XML is produced directly, in one pass over the rows: python-docx's
+``table.cell(r, c)`` rebuilds the cell grid on every call and ``cell.merge`` is quadratic.
+
+Every row is kept on one page (``w:cantSplit``).  A table with a single block (三、四)
+repeats its header rows on each page (``w:tblHeader``); table 二's blocks each carry their
+own title and header rows, which are kept with their first data row instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from reportgen.definition import Table
+from reportgen.errors import RenderError
+from reportgen.render.docx_package import (
+    TABLE,
+    TABLE_HEADING,
+    TABLE_LABEL,
+    TABLE_TEXT,
+    W_NS,
+)
+from reportgen.render.docx_settings import DocxSettings, twips_mm
+from reportgen.render.html import cell_text, column_label
+from reportgen.report import Report
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """A printed cell: its text, spans and paragraph style."""
+
+    text: str
+    colspan: int = 1
+    rowspan: int = 1
+    style: str = TABLE_TEXT
+
+
+@dataclass(frozen=True)
+class GridRow:
+    cells: tuple[GridCell, ...]
+    #: "header" rows repeat on each page; "keep" rows stay with the next row
+    kind: str = "body"
+
+
+def column_widths(table: Table, settings: DocxSettings) -> list[int]:
+    """Grid column widths in twips: label shares from the settings, values share the rest."""
+    shares = list(settings.tables.get(table.key, {}).get("labels", []))
+    if len(shares) != table.label_width:
+        raise RenderError(
+            f"DOCX 版式配置 tables.{table.key}.labels 应列出 {table.label_width} 个标签列宽度",
+            hint="每个数是占版心宽度的比例，例如 [0.09, 0.12, 0.29]",
+        )
+    if sum(shares) >= 1:
+        raise RenderError(f"DOCX 版式配置 tables.{table.key}.labels 的比例之和应小于 1")
+    total = settings.text_width
+    labels = [round(total * share) for share in shares]
+    rest = total - sum(labels)
+    value = rest // table.value_width
+    values = [value] * table.value_width
+    values[-1] += rest - value * table.value_width
+    return labels + values
+
+
+def grid_rows(report: Report, table: Table) -> list[GridRow]:
+    """The printed rows of ``table``, each cell with its text, spans and style."""
+    single = len(table.blocks) == 1
+    rows = []
+    for block in table.blocks:
+        for header in table.header_rows(block):
+            cells = []
+            for hc in header:
+                label = hc.label
+                if hc.node is not None:
+                    label = column_label(report, table, block, hc.node)
+                cells.append(GridCell(label, hc.colspan, hc.rowspan, TABLE_HEADING))
+            rows.append(GridRow(tuple(cells), "header" if single else "keep"))
+        for body in table.body_rows(block):
+            cells = [
+                GridCell(lc.node.label, lc.colspan, lc.rowspan, TABLE_LABEL) for lc in body.labels
+            ]
+            cells += [GridCell(cell_text(report, c), body.span) for c in body.cells]
+            rows.append(GridRow(tuple(cells)))
+    return rows
+
+
+def _paragraph(text: str, style: str, keep_next: bool) -> str:
+    keep = "<w:keepNext/>" if keep_next else ""
+    run = f"<w:r><w:t>{escape(text)}</w:t></w:r>" if text else ""
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep}</w:pPr>{run}</w:p>'
+
+
+def _cell(width: int, colspan: int, merge: str | None, paragraph: str) -> str:
+    span = f'<w:gridSpan w:val="{colspan}"/>' if colspan > 1 else ""
+    vmerge = ""
+    if merge == "restart":
+        vmerge = '<w:vMerge w:val="restart"/>'
+    elif merge == "continue":
+        vmerge = "<w:vMerge/>"
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{span}{vmerge}'
+        f'<w:vAlign w:val="center"/></w:tcPr>{paragraph}</w:tc>'
+    )
+
+
+def table_xml(report: Report, table: Table, settings: DocxSettings) -> str:
+    """One ``w:tbl`` element (with its namespace declaration) for ``table``."""
+    widths = column_widths(table, settings)
+    offsets = [0]
+    for w in widths:
+        offsets.append(offsets[-1] + w)
+    height = twips_mm(settings.style("table")["row_min_height_mm"])
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    out = [
+        f'<w:tbl xmlns:w="{W_NS}"><w:tblPr><w:tblStyle w:val="{TABLE}"/>'
+        f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+        '<w:tblLayout w:type="fixed"/><w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" '
+        'w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
+        f"<w:tblGrid>{grid}</w:tblGrid>"
+    ]
+    covered: dict[int, list] = {}  # grid column → [rows still covered, colspan, style]
+    width = table.grid_width
+    for number, row in enumerate(grid_rows(report, table)):
+        keep = row.kind == "keep"
+        repeat = "<w:tblHeader/>" if row.kind == "header" else ""
+        out.append(
+            f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="{height}" w:hRule="atLeast"/>'
+            f"{repeat}</w:trPr>"
+        )
+        cells = iter(row.cells)
+        col = 0
+        while col < width:
+            if col in covered:
+                left, span, style = covered[col]
+                out.append(
+                    _cell(
+                        offsets[col + span] - offsets[col],
+                        span,
+                        "continue",
+                        _paragraph("", style, keep),
+                    )
+                )
+                if left == 1:
+                    del covered[col]
+                else:
+                    covered[col][0] = left - 1
+                col += span
+                continue
+            cell = next(cells, None)
+            if cell is None or col + cell.colspan > width:
+                raise RenderError(f"{table.name}第 {number + 1} 行的单元格与表格网格不符")
+            merge = None
+            if cell.rowspan > 1:
+                merge = "restart"
+                covered[col] = [cell.rowspan - 1, cell.colspan, cell.style]
+            out.append(
+                _cell(
+                    offsets[col + cell.colspan] - offsets[col],
+                    cell.colspan,
+                    merge,
+                    _paragraph(cell.text, cell.style, keep),
+                )
+            )
+            col += cell.colspan
+        if next(cells, None) is not None:
+            raise RenderError(f"{table.name}第 {number + 1} 行的单元格多于表格网格")
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    return "".join(out)
