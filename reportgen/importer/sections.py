@@ -1,0 +1,189 @@
+"""Split a published report into its six sections and read the title block.
+
+A section starts at a line that carries its official number (``一、`` … ``六、``) and reads
+like its official heading (agencies lengthen or reword them: ``四、被申请行政复议、提起
+行政诉讼情况``).  Headings must come in order, so ``三、本年度办理结果`` inside table 三
+is never taken for section 三, and unnumbered subheadings inside section 一 (seed 000)
+stay text.  The text keeps the published characters (traditional stays traditional);
+site furniture (分享到, 扫一扫在手机打开当前页, 相关阅读 …) is dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from reportgen.definition import Format
+from reportgen.importer.labels import key, number_of, simplified
+from reportgen.importer.sources import Line
+
+_HEADING_SIMILARITY = 0.45
+_TITLE = re.compile(r"^(.*?)\s*([0-9０-９]{4})\s*年度?\s*(.*)$")
+_DATE = re.compile(
+    r"^\s*([0-9０-９]{4})\s*年\s*([0-9０-９]{1,2})\s*月\s*([0-9０-９]{1,2})\s*日\s*$"
+)
+_WEB_DATE = re.compile(r"发布(?:时间|日期)\s*[:：]\s*(\d{4})[-/年](\d{1,2})[-/月](\d{1,2})")
+#: Page furniture of government sites and encyclopaedia copies (matched on simplified text).
+_FURNITURE = re.compile(
+    r"^(无障碍(?:版|浏览)?|扫一扫在手机(?:上)?打开当前页|打印本页|关闭窗口|【?打印】?|【?关闭】?"
+    r"|相关(?:附件|阅读|链接|词条|文章)[:：]?|热门词条|联络我们|联系我们|基本介绍|分享到[:：]?"
+    r"|[•·]\s*(?:中文名|类型)[:：].*|.*(?:浏览次数|字体[:：]|分享到).*|来源[:：].*"
+    r"|\[image:.*\]|政府信息公开|信息公开|首页.*|当前位置.*)$"
+)
+_SECTION_NUMBER = re.compile(r"^\s*([一二三四五六])\s*[、.]")
+_MARKUP = re.compile(r"^[#>\s*]+|\*+$")
+
+
+@dataclass
+class Heading:
+    section: str
+    index: int  # line index
+    text: str
+
+
+def plain(text: str) -> str:
+    """Text without markdown heading/emphasis marks around it."""
+    return _MARKUP.sub("", text).strip()
+
+
+def is_furniture(text: str) -> bool:
+    t = unicodedata.normalize("NFKC", text).strip()
+    if not t:
+        return True
+    if any(ord(ch) > 0x2E7F for ch in t):
+        t = simplified(t)
+    return bool(_FURNITURE.match(t.replace(" ", "")))
+
+
+def _similar(a: str, b: str) -> float:
+    import difflib
+
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def find_headings(lines: list[Line], fmt: Format) -> dict[str, Heading]:
+    """The line where each of the six sections starts (those found)."""
+    numbers = {s.key: number_of(s.label) for s in fmt.sections}
+    bodies = {s.key: key(s.label)[len(numbers[s.key]) :] for s in fmt.sections}
+    order = [s.key for s in fmt.sections]
+    found: dict[str, Heading] = {}
+    position = 0
+    for i, line in enumerate(lines):
+        text = plain(line.text)
+        if not text or len(text) > 40 or (line.structured and len(line.cells) > 2):
+            continue
+        m = _SECTION_NUMBER.match(unicodedata.normalize("NFKC", text))
+        if not m:
+            continue
+        number = m.group(1)
+        for rank in range(position, len(order)):
+            section = order[rank]
+            if numbers[section] != number:
+                continue
+            body = key(text)[len(number) :]
+            wanted = bodies[section]
+            if body == wanted or wanted in body or _similar(body, wanted) >= _HEADING_SIMILARITY:
+                found[section] = Heading(section, i, text)
+                position = rank + 1
+            break
+    return found
+
+
+@dataclass
+class TitleBlock:
+    agency: str | None
+    year: int | None
+    title_index: int | None
+    published: dt.date | None = None
+    published_from: str | None = None  # 落款 | 发布时间
+
+
+def read_title(lines: list[Line], limit: int) -> TitleBlock:
+    """Agency and year from the title (``{机关}{年份}年政府信息公开工作年度报告``)."""
+    for i, line in enumerate(lines[:limit]):
+        text = plain(line.text)
+        probe = key(text)
+        if "报告" not in probe or not re.search(r"\d{4}年", unicodedata.normalize("NFKC", text)):
+            continue
+        if "政府信息公开" not in probe and "政务公开" not in probe:
+            continue
+        m = _TITLE.match(text)
+        if not m:
+            continue
+        year = int(unicodedata.normalize("NFKC", m.group(2)))
+        agency = m.group(1).strip(" 《》\u3000")
+        if not agency and i > 0:
+            # Title broken over two lines: the agency is the line above.
+            for prev in reversed(lines[max(0, i - 3) : i]):
+                if prev.text.strip() and not is_furniture(prev.text):
+                    agency = plain(prev.text).strip()
+                    break
+        return TitleBlock(agency or None, year, i)
+    return TitleBlock(None, None, None)
+
+
+def web_date(lines: list[Line], limit: int) -> dt.date | None:
+    for line in lines[:limit]:
+        m = _WEB_DATE.search(unicodedata.normalize("NFKC", line.text))
+        if m:
+            try:
+                return dt.date(*(int(g) for g in m.groups()))
+            except ValueError:
+                return None
+    return None
+
+
+def signature(paragraphs: list[str], agency: str | None) -> tuple[list[str], dt.date | None]:
+    """Split the closing signature (机关名称, 日期) off the last section's paragraphs."""
+    date = None
+    out = list(paragraphs)
+    while out and is_furniture(out[-1]):
+        out.pop()
+    if out:
+        m = _DATE.match(unicodedata.normalize("NFKC", out[-1]))
+        if m:
+            try:
+                date = dt.date(*(int(g) for g in m.groups()))
+                out.pop()
+            except ValueError:
+                date = None
+    if date and out and _is_signature(out[-1], agency):
+        out.pop()
+    return out, date
+
+
+def _is_signature(text: str, agency: str | None) -> bool:
+    """The agency's name above the date: the agency itself, or a short line, no sentence."""
+    if agency and key(text) and key(text) in key(agency):
+        return True
+    return len(text.strip()) <= 30 and not re.search(r"[。；;，,]", text)
+
+
+_CJK_GAP = re.compile(r"(?<=[^\x00-\x7f]) +| +(?=[^\x00-\x7f])")
+
+
+def paragraphs(lines: list[Line], kind: str) -> list[str]:
+    """The paragraphs of a run of narrative lines, as published.
+
+    PDF lines are wrapped: a line joins the previous one unless it is indented (a new
+    paragraph) or the previous one ended a sentence list item; spaces that PDF layout puts
+    next to Chinese characters are dropped.
+    """
+    out: list[str] = []
+    if kind != "pdf":
+        for line in lines:
+            text = line.text.strip()
+            if text and not is_furniture(text):
+                out.append(text)
+        return out
+    for line in lines:
+        text = _CJK_GAP.sub("", re.sub(r" {2,}", " ", line.text.strip()))
+        if not text or is_furniture(text):
+            continue
+        if out and not line.indented:
+            out[-1] += text
+        else:
+            out.append(text)
+    return out

@@ -1,0 +1,308 @@
+"""Rebuild tables 二, 三 and 四 from the lines of a published report.
+
+The parser is anchored on row labels, not on positions: a recognised row label opens a row,
+and the values that follow it (on the same line, or on the next lines for one-cell-per-line
+scrapes) are its cells, until the next label.  This reads every layout the seeds and real
+reports use — one cell per line, tab or space separated rows, markdown, HTML and Word
+tables, PDF lines — with one set of rules:
+
+* Padding: blank cells beyond the row's width are dropped from the front (label columns of
+  a merged label cell) and then from the end (colspan padding, the ``-`` a crawler adds).
+* Blank cells (``-``, ``/``, ``—``, empty table cells) inside the row's width stay blank:
+  they are written as 0 with a note, never silently.
+* Run-together digits: when a row has fewer values than cells, runs of digits are split so
+  that the row's balancing rules hold (总计 = sum of the parts); numbers have no leading
+  zeros.  One fitting split is taken and reported; several are reported as ambiguous.
+* Anything else (too many values, too few with no split) leaves the row unread, with the
+  reason and the source line.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from reportgen.definition import Format, Node
+from reportgen.importer.labels import Label, LabelIndex
+from reportgen.importer.sources import Line
+
+BLANK_MARKS = {"", "-", "/", "—", "－", "／", "\\", "–", "——", "无", "空"}
+_NUMBER = re.compile(r"^[+\-−－]?\d[\d,，]*(?:[.．]\d+)?(?:万元|元)?$")
+_GLUED = re.compile(r"^(.*?[^\d\s.．,，+\-])\s*(\d+)$")
+#: Most candidate splits looked at for one row before giving up as ambiguous.
+MAX_SPLITS = 20000
+
+
+@dataclass
+class Token:
+    kind: str  # label | value | blank
+    text: str
+    line: Line
+    match: Any = None  # labels.Match for label tokens
+
+
+@dataclass
+class RowRead:
+    """What the source says for one row of a table."""
+
+    table: str
+    node: Node | None
+    label: str  # the label text as published
+    line: Line
+    raw: list[Token] = field(default_factory=list)
+    values: list[Any] = field(default_factory=list)  # int | Decimal | None (blank)
+    unit: str | None = None
+    status: str = "ok"  # ok | split | unreadable | ambiguous
+    reason: str = ""
+    candidates: list[list[int]] = field(default_factory=list)
+    exact_label: bool = True
+    lines: list[Line] = field(default_factory=list)
+
+    @property
+    def readable(self) -> bool:
+        return self.status in ("ok", "split")
+
+    @property
+    def source(self) -> str:
+        """The source line(s) of the row, for messages."""
+        seen = []
+        for line in [self.line, *self.lines]:
+            if line not in seen:
+                seen.append(line)
+        return "；".join(f"{ln.ref}：{ln.text[:80]}" for ln in seen[:3])
+
+
+def is_value(text: str) -> bool:
+    return text.strip() in BLANK_MARKS or bool(_NUMBER.match(text.replace(" ", "")))
+
+
+def tokenize(line: Line, labels: LabelIndex) -> list[Token]:
+    """The label and value tokens of a line."""
+    tokens: list[Token] = []
+    if line.structured:
+        for cell in line.cells:
+            squeezed = cell.replace(" ", "")
+            if squeezed in BLANK_MARKS:
+                tokens.append(Token("blank", cell, line))
+            elif _NUMBER.match(squeezed):
+                tokens.append(Token("value", squeezed, line))
+            else:
+                _label_token(cell, line, labels, tokens)
+        return tokens
+    words = line.text.split()
+    pending: list[str] = []
+    for word in words:
+        if is_value(word) and word not in ("无", "空"):
+            if pending:
+                _label_token("".join(pending), line, labels, tokens)
+                pending = []
+            kind = "blank" if word in BLANK_MARKS else "value"
+            tokens.append(Token(kind, word, line))
+        else:
+            pending.append(word)
+    if pending:
+        _label_token("".join(pending), line, labels, tokens)
+    return tokens
+
+
+def _label_token(text: str, line: Line, labels: LabelIndex, out: list[Token]) -> None:
+    match = labels.match(text)
+    glued = _GLUED.match(text)
+    if glued:
+        # ``行政规范性文件123150``, ``重新出具0``: a label with its digits stuck to it.
+        head = labels.match(glued.group(1))
+        if (
+            head is not None
+            and head.label.kind == "row"
+            and (match is None or match.label.kind != "row" or head.score >= match.score)
+        ):
+            out.append(Token("label", glued.group(1), line, head))
+            out.append(Token("value", glued.group(2), line))
+            return
+    out.append(Token("label", text, line, match))
+
+
+# --------------------------------------------------------------------------- values
+
+
+def parse_value(text: str, cell_type: str) -> tuple[Any, str | None, str | None]:
+    """(value, unit, error) of one published cell."""
+    s = text.replace(" ", "").replace("，", ",").replace(",", "").replace("．", ".")
+    s = s.replace("−", "-").replace("－", "-")
+    unit = None
+    for suffix in ("万元", "元"):
+        if s.endswith(suffix):
+            unit, s = suffix, s[: -len(suffix)]
+    try:
+        number = Decimal(s)
+    except InvalidOperation:
+        return None, unit, f"“{text}”不是数字"
+    if cell_type == "money":
+        return number, unit, None
+    if number != number.to_integral_value() or "." in s:
+        return None, unit, f"“{text}”不是整数"
+    return int(number), unit, None
+
+
+# --------------------------------------------------------------------------- splitting
+
+
+def _cuts(digits: str, parts: int):
+    """Ways to cut a digit string into ``parts`` numbers without leading zeros."""
+    n = len(digits)
+    for positions in itertools.combinations(range(1, n), parts - 1):
+        bounds = (0, *positions, n)
+        pieces = [digits[a:b] for a, b in itertools.pairwise(bounds)]
+        if all(p == "0" or not p.startswith("0") for p in pieces):
+            yield [int(p) for p in pieces]
+
+
+def split_candidates(
+    texts: list[str], width: int, fits, limit: int = MAX_SPLITS
+) -> tuple[list[list[int]], bool]:
+    """All ways to read ``texts`` (values, some run together) as ``width`` numbers.
+
+    Only plain digit runs are split.  Returns the candidates that satisfy ``fits`` and
+    whether the search was complete (False when it passed ``limit``).
+    """
+    splittable = [t.isdigit() and len(t) > 1 for t in texts]
+    extra = width - len(texts)
+    if extra <= 0 or not any(splittable):
+        return [], True
+    found: list[list[int]] = []
+    looked = 0
+    slots = [i for i, s in enumerate(splittable) if s]
+    for shares in _compositions(extra, len(slots)):
+        per = dict.fromkeys(range(len(texts)), 1)
+        for slot, share in zip(slots, shares, strict=True):
+            per[slot] += share
+        if any(per[i] > len(texts[i]) for i in slots):
+            continue
+        options = []
+        for i, text in enumerate(texts):
+            if per[i] == 1:
+                options.append([[int(text)]])
+            else:
+                options.append(list(_cuts(text, per[i])))
+        for combo in itertools.product(*options):
+            looked += 1
+            if looked > limit:
+                return found, False
+            values = [v for part in combo for v in part]
+            if fits(values):
+                found.append(values)
+    return found, True
+
+
+def _compositions(total: int, parts: int):
+    """Non-negative integer tuples of length ``parts`` summing to ``total``."""
+    if parts == 1:
+        yield (total,)
+        return
+    for first in range(total + 1):
+        for rest in _compositions(total - first, parts - 1):
+            yield (first, *rest)
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def row_width(fmt: Format, table: str, node: Node) -> int:
+    block, _ = fmt.tables[table].block_of_row(node.dotted) if node.key else (None, None)
+    if block is None:
+        block = fmt.tables[table].blocks[0]
+    return len(block.column_leaves)
+
+
+def row_fits(fmt: Format, table: str, node: Node | None):
+    """The balancing rule one row must satisfy, as a predicate on its values."""
+    if table == "applications":
+        return lambda v: len(v) != 7 or v[6] == sum(v[:6])
+    if table == "appeals":
+        return lambda v: all(v[i + 4] == sum(v[i : i + 4]) for i in (0, 5, 10))
+    return lambda v: True
+
+
+def settle(row: RowRead, fmt: Format, width: int) -> None:
+    """Turn the raw tokens of a row into ``width`` values, or say why it cannot."""
+    tokens = [t for t in row.raw if t.kind in ("value", "blank")]
+    if len(tokens) > width or not all(t.line.exact for t in tokens):
+        # Empty cells around the values are the label columns and colspan padding of a
+        # tab-separated or pasted table, not blank values.
+        while tokens and tokens[0].kind == "blank" and tokens[0].text == "":
+            tokens.pop(0)
+        while tokens and tokens[-1].kind == "blank" and tokens[-1].text == "":
+            tokens.pop()
+    while len(tokens) > width and tokens[0].kind == "blank":
+        tokens.pop(0)
+    while len(tokens) > width and tokens[-1].kind == "blank":
+        tokens.pop()
+    columns = _columns(fmt, row)
+    if len(tokens) > width:
+        row.status = "unreadable"
+        row.reason = f"有 {len(tokens)} 个数，应为 {width} 个（列无法对齐）"
+        return
+    if len(tokens) < width:
+        texts = [t.text for t in tokens]
+        if tokens and all(t.kind == "value" for t in tokens):
+            found, complete = split_candidates(texts, width, row_fits(fmt, row.table, row.node))
+            if len(found) == 1 and complete:
+                row.values = found[0]
+                row.status = "split"
+                row.reason = (
+                    f"数字连在一起（{' '.join(texts)}），按勾稽关系和列数拆分为 "
+                    + " / ".join(str(v) for v in found[0])
+                )
+                return
+            if found:
+                row.status = "ambiguous"
+                row.candidates = found[:20]
+                more = "" if complete else "（可能更多）"
+                shown = "；".join(" / ".join(map(str, c)) for c in found[:5])
+                row.reason = (
+                    f"数字连在一起（{' '.join(texts)}），有 {len(found)} 种拆法{more}"
+                    f"都符合勾稽关系：{shown}"
+                )
+                return
+        row.status = "unreadable"
+        row.reason = (
+            f"只有 {len(tokens)} 个数，应为 {width} 个（列无法对齐）"
+            if tokens
+            else "这一行没有数字"
+        )
+        return
+    values = []
+    for token, column in zip(tokens, columns, strict=False):
+        if token.kind == "blank":
+            values.append(None)
+            continue
+        ctype = column.cell or (row.node.cell if row.node else None) or _cell_type(fmt, row)
+        value, unit, error = parse_value(token.text, ctype)
+        if error:
+            row.status = "unreadable"
+            row.reason = f"{column.label}：{error}"
+            return
+        if unit:
+            row.unit = unit
+        values.append(value)
+    row.values = values
+
+
+def _cell_type(fmt: Format, row: RowRead) -> str:
+    return fmt.tables[row.table].cell_type or "count"
+
+
+def _columns(fmt: Format, row: RowRead) -> list[Node]:
+    table = fmt.tables[row.table]
+    if row.node is not None and row.node.key:
+        block, _ = table.block_of_row(row.node.dotted)
+    else:
+        block = table.blocks[0]
+    return block.column_leaves
+
+
+def label_kind(label: Label | None) -> str | None:
+    return label.kind if label else None
