@@ -128,14 +128,21 @@ def _plan(format_id: str) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tupl
     return cells, tuple(totals)
 
 
+def _flatten(data: Any, prefix: str, into: dict[str, Any]) -> None:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            _flatten(value, f"{prefix}.{key}", into)
+    else:
+        into[prefix] = data
+
+
 def resolve_values(fmt: Format, data: dict[str, Any]) -> tuple[dict[str, Number], set[str]]:
     """Every cell's value: as written, or computed when it is a total left out."""
     cells, totals = _plan(fmt.id)
-    values: dict[str, Number] = {}
-    for path, keys in cells:
-        value = dig(data, keys)
-        if value is not None:
-            values[path] = value
+    flat: dict[str, Any] = {}
+    for table in fmt.tables:
+        _flatten(data.get(table), table, flat)
+    values: dict[str, Number] = {p: flat[p] for p, _ in cells if flat.get(p) is not None}
     given = set(values)
     recipes = {t.path: t for t in totals}
 

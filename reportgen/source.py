@@ -36,7 +36,6 @@ _SEQ = "tag:yaml.org,2002:seq"
 _SCALAR_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP}
 
 
-
 class Mark(NamedTuple):
     line: int  # 1-based
     column: int  # 1-based
@@ -44,15 +43,44 @@ class Mark(NamedTuple):
 
 @dataclass
 class Source:
-    """A parsed report file: its data plus where each key path was written."""
+    """A parsed report file: its data plus where each key path was written.
+
+    Marks are only needed to report a problem, so they are recorded lazily: the first
+    access to :attr:`marks`, :attr:`key_marks` or :attr:`text_starts` reads the text again
+    with recording on.  Valid reports — the bulk of a batch — never pay for them.
+    """
 
     name: str
     data: Any
     text: str = field(default="", repr=False)
-    marks: dict[tuple, Mark] = field(default_factory=dict)
-    key_marks: dict[tuple, Mark] = field(default_factory=dict)
-    #: first content line of block scalars (``|``), to locate text inside a section
-    text_starts: dict[tuple, Mark] = field(default_factory=dict)
+    _marks: dict[tuple, Mark] | None = field(default=None, repr=False)
+    _key_marks: dict[tuple, Mark] | None = field(default=None, repr=False)
+    _text_starts: dict[tuple, Mark] | None = field(default=None, repr=False)
+
+    def _record(self) -> None:
+        self._marks, self._key_marks, self._text_starts = {}, {}, {}
+        _build(_events(self.text), self, record=True)
+
+    @property
+    def marks(self) -> dict[tuple, Mark]:
+        """Where each value was written, by key path (list items by index)."""
+        if self._marks is None:
+            self._record()
+        return self._marks
+
+    @property
+    def key_marks(self) -> dict[tuple, Mark]:
+        """Where each key was written."""
+        if self._key_marks is None:
+            self._record()
+        return self._key_marks
+
+    @property
+    def text_starts(self) -> dict[tuple, Mark]:
+        """First content line of block texts (``|``), to locate text inside a section."""
+        if self._text_starts is None:
+            self._record()
+        return self._text_starts
 
     def mark(self, path: tuple) -> Mark | None:
         """The mark of ``path`` or of its nearest written ancestor."""
@@ -118,14 +146,19 @@ def _scalar(event: yaml.ScalarEvent, name: str) -> Any:
         ) from None
 
 
-def _build(events: Any, src: Source) -> Any:
+class _Duplicate(Exception):
+    """A duplicate key met while not recording marks: read again to locate both."""
+
+
+def _build(events: Any, src: Source, record: bool = False) -> Any:
     """Build plain values from the parser's events, recording a mark for every path.
 
     Working on events (not a composed node tree) skips PyYAML's per-node Python objects,
     and sees anchors and aliases where they are written.
     """
     name = src.name
-    marks = src.marks
+    marks = src._marks if record else None
+    key_marks = src._key_marks if record else None
     # stack of frames: [container, path, pending key or None]
     stack: list[list[Any]] = []
     root: Any = None
@@ -134,10 +167,10 @@ def _build(events: Any, src: Source) -> Any:
     def place(value: Any, event: Any) -> tuple | None:
         """Attach a value (or a new container) to its parent; return its path."""
         nonlocal root
-        mark = Mark(event.start_mark.line + 1, event.start_mark.column + 1)
         if not stack:
             root = value
-            marks[()] = mark
+            if record:
+                marks[()] = Mark(event.start_mark.line + 1, event.start_mark.column + 1)
             return ()
         frame = stack[-1]
         container, path = frame[0], frame[1]
@@ -148,27 +181,32 @@ def _build(events: Any, src: Source) -> Any:
             key = frame[2]
             if key is None:  # this scalar is a key
                 if isinstance(value, (dict, list)):
-                    raise _error(name, mark, "键必须是简单的名称")
+                    raise _error(name, event.start_mark, "键必须是简单的名称")
                 if not isinstance(value, str):
                     value = str(value).lower() if isinstance(value, bool) else str(value)
                 if value == "<<":
-                    raise _error(name, mark, "报告文件中不能使用 YAML 合并键（<<）")
-                child = (*path, value)
+                    raise _error(name, event.start_mark, "报告文件中不能使用 YAML 合并键（<<）")
                 if value in container:
-                    first = src.key_marks[child]
+                    if not record:
+                        raise _Duplicate
+                    first = key_marks[(*path, value)]
                     raise _error(
                         name,
-                        mark,
+                        event.start_mark,
                         f"键「{value}」重复出现（第一次在第 {first.line} 行）",
                         "每个键只能写一次；请删除或合并重复的一项。",
                     )
-                src.key_marks[child] = mark
+                if record:
+                    key_marks[(*path, value)] = Mark(
+                        event.start_mark.line + 1, event.start_mark.column + 1
+                    )
                 frame[2] = value
                 return None
             child = (*path, key)
             container[key] = value
             frame[2] = None
-        marks[child] = mark
+        if record:
+            marks[child] = Mark(event.start_mark.line + 1, event.start_mark.column + 1)
         return child
 
     for event in events:
@@ -177,8 +215,8 @@ def _build(events: Any, src: Source) -> Any:
             if event.anchor:
                 raise _anchor_error(name, event)
             path = place(_scalar(event, name), event)
-            if path is not None and event.style in ("|", ">"):
-                src.text_starts[path] = Mark(event.start_mark.line + 2, 1)
+            if record and path is not None and event.style in ("|", ">"):
+                src._text_starts[path] = Mark(event.start_mark.line + 2, 1)
         elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
             if event.anchor:
                 raise _anchor_error(name, event)
@@ -187,7 +225,7 @@ def _build(events: Any, src: Source) -> Any:
                 raise _error(name, event.start_mark, f"不支持 YAML 标签 {event.tag}")
             container: Any = {} if kind is yaml.MappingStartEvent else []
             path = place(container, event)
-            if path is None:
+            if path is None:  # a mapping or list used as a key
                 raise _error(name, event.start_mark, "键必须是简单的名称")
             stack.append([container, path, None])
         elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
@@ -203,9 +241,14 @@ def _build(events: Any, src: Source) -> Any:
                     "文件中有多个 YAML 文档（---）",
                     "一个文件只写一份报告。",
                 )
-    if documents == 0 or (root is None and not marks):
+    if documents == 0 or (root is None and not stack and _only_null(src.text)):
         raise InputError("文件是空的", file=name, hint="用 reportgen init 生成一份报告模板。")
     return root
+
+
+def _only_null(text: str) -> bool:
+    """True for a file with nothing but comments and blank lines."""
+    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
 
 
 def _anchor_error(name: str, event: Any) -> InputError:
@@ -232,7 +275,10 @@ def parse_text(text: str, name: str = "<string>") -> Source:
     """Parse report YAML from a string."""
     src = Source(name=name, data=None, text=text)
     try:
-        src.data = _build(_events(text), src)
+        try:
+            src.data = _build(_events(text), src)
+        except _Duplicate:
+            src._record()  # raises the located duplicate-key error
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Mark(mark.line + 1, mark.column + 1) if mark else Mark(1, 1)

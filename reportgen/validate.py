@@ -10,13 +10,14 @@ narrative placeholders.  Nothing stops at the first problem.
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from reportgen.definition import Format, Node, Table, format_for_year, formats
 from reportgen.errors import ERROR, EXIT_INVALID, InputError, Problem, sort_problems
-from reportgen.report import Report, resolve_values
+from reportgen.report import Report, dig, resolve_values
 from reportgen.source import Source, parse_text, read_source
 
 
@@ -328,6 +329,22 @@ def _show(value: Any) -> str:
 # ------------------------------------------------------------------ the pipeline
 
 
+@functools.cache
+def attribute_paths(format_id: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Row attributes a format allows (fee precision, procurement unit), by dotted path."""
+    fmt = formats()[format_id]
+    paths = []
+    for table in fmt.tables.values():
+        for block in table.blocks:
+            for column in block.column_leaves:
+                names = [column.extra.get("unit_key"), *column.extra.get("variants", {})]
+                for row in block.row_leaves:
+                    for name in filter(None, names):
+                        keys = (table.key, *row.path, name)
+                        paths.append((".".join(keys), keys))
+    return tuple(paths)
+
+
 def build_report(src: Source) -> Outcome:
     """Validate a parsed source and, when it is well-formed, build the :class:`Report`."""
     from pydantic import ValidationError
@@ -349,17 +366,10 @@ def build_report(src: Source) -> Outcome:
     data = validated.model_dump(exclude_none=False)
     values, given = resolve_values(fmt, data)
     attributes = {}
-    for table in fmt.tables.values():
-        for block in table.blocks:
-            for column in block.column_leaves:
-                extra_keys = [column.extra.get("unit_key"), *column.extra.get("variants", {})]
-                for row in block.row_leaves:
-                    row_data = data.get(table.key, {})
-                    for part in row.path:
-                        row_data = (row_data or {}).get(part, {})
-                    for key in filter(None, extra_keys):
-                        if row_data and row_data.get(key) is not None:
-                            attributes[f"{table.key}.{row.dotted}.{key}"] = row_data[key]
+    for path, keys in attribute_paths(fmt.id):
+        value = dig(data, keys)
+        if value is not None:
+            attributes[path] = value
     report = Report(
         format=fmt,
         year=data["year"],
