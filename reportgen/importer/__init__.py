@@ -31,7 +31,7 @@ from reportgen.errors import InputError
 from reportgen.importer import sections as sec
 from reportgen.importer.labels import index, key
 from reportgen.importer.sources import Document, Line, read_source, text_lines
-from reportgen.importer.tables import RowRead, settle, tokenize
+from reportgen.importer.tables import RowRead, Token, settle, tokenize
 
 SKIPPED_MARK = "未导入："
 
@@ -327,6 +327,7 @@ def _read_rows(lines: list[Line], labels, findings: list[Finding]):
             return
         rows[ident] = row
 
+    fragment = ""  # unmatched label text: a long label wrapped over lines (PDF cells)
     for line in lines:
         tokens = tokenize(line, labels)
         opened_here = False
@@ -336,7 +337,14 @@ def _read_rows(lines: list[Line], labels, findings: list[Finding]):
             if token.kind == "label":
                 match = token.match
                 if match is None:
-                    continue
+                    fragment += token.text
+                    if fragment == token.text:
+                        continue
+                    match = labels.match(fragment)
+                    if match is None or match.label.kind != "row":
+                        continue
+                    token = Token("label", fragment, line, match)
+                fragment = ""
                 label = match.label
                 if label.table == "proactive" and len(label.format_ids) == 1:
                     evidence["proactive"][label.format_ids[0]] += 1
@@ -363,6 +371,7 @@ def _read_rows(lines: list[Line], labels, findings: list[Finding]):
                     close(current)
                     current = None
                 continue
+            fragment = ""
             empty = token.kind == "blank" and token.text == ""
             if empty and not opened_here and (has_label or not has_number):
                 continue

@@ -104,6 +104,10 @@ def read_title(lines: list[Line], limit: int) -> TitleBlock:
     """Agency and year from the title (``{机关}{年份}年政府信息公开工作年度报告``)."""
     for i, line in enumerate(lines[:limit]):
         text = plain(line.text)
+        year_here = re.search(r"\d{4}\s*年", unicodedata.normalize("NFKC", text))
+        if "报告" not in key(text) and year_here and i + 1 < len(lines):
+            # A title broken over two lines (PDF, Word): ``某局2021年`` / ``政府信息公开…报告``.
+            text += plain(lines[i + 1].text)
         probe = key(text)
         if "报告" not in probe or not re.search(r"\d{4}年", unicodedata.normalize("NFKC", text)):
             continue
