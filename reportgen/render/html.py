@@ -67,6 +67,26 @@ class TableView:
     head: list[list[CellView]] = field(default_factory=list)
     #: one list of rows per ``<tbody>``
     bodies: list[list[list[CellView]]] = field(default_factory=list)
+    #: width of each grid column in percent of the table
+    col_widths: list[float] = field(default_factory=list)
+
+
+def column_widths(label_width: int, value_width: int) -> list[float]:
+    """Grid column widths in percent.
+
+    Table 三 keeps its three label columns at half the width (GB/T 9704 practice for a
+    portrait table at 五号): a narrow one for 三、本年度办理结果, a medium one for （三）不予公开,
+    the rest for the long item labels.  Table 二 gives its one label column 28 %.
+    """
+    if label_width == 0:
+        labels: list[float] = []
+    elif label_width == 1:
+        labels = [28.0]
+    else:
+        inner = [6.0, 12.0][: label_width - 1] + [6.0] * max(0, label_width - 3)
+        labels = [*inner, 50.0 - sum(inner)]
+    value = (100.0 - sum(labels)) / value_width
+    return [round(w, 3) for w in (*labels, *[value] * value_width)]
 
 
 def fee_text(value: Any, precision: int | None) -> str:
@@ -114,7 +134,12 @@ def column_label(report: Report, table: Table, block: Block, node: Node) -> str:
 def table_view(report: Report, table: Table) -> TableView:
     """Rows of header and value cells, with the format's merges and header associations."""
     view = TableView(
-        table.key, table.name, table.caption, table.grid_width, table.label_width
+        table.key,
+        table.name,
+        table.caption,
+        table.grid_width,
+        table.label_width,
+        col_widths=column_widths(table.label_width, table.value_width),
     )
     single = len(table.blocks) == 1
     for b, block in enumerate(table.blocks):
@@ -129,8 +154,9 @@ def table_view(report: Report, table: Table) -> TableView:
                 cid = f"{table.key}-{b + 1}-h{counter}"
                 if hc.role == "title":
                     title_id = cid
-                    cells.append(CellView("th", hc.label, hc.colspan, 1, "colgroup", cid, None,
-                                          "title"))
+                    cells.append(
+                        CellView("th", hc.label, hc.colspan, 1, "colgroup", cid, None, "title")
+                    )
                     continue
                 if hc.node is not None:
                     ids[id(hc.node)] = cid
@@ -148,13 +174,25 @@ def table_view(report: Report, table: Table) -> TableView:
                 cid = f"{table.key}-{b + 1}-r{r + 1}-{lc.node.depth}"
                 ids[id(lc.node)] = cid
                 scope = "row" if lc.rowspan == 1 else "rowgroup"
-                cells.append(CellView("th", lc.node.label, lc.colspan, lc.rowspan, scope, cid,
-                                      None, "row"))
+                cells.append(
+                    CellView("th", lc.node.label, lc.colspan, lc.rowspan, scope, cid, None, "row")
+                )
             row_ids = _chain_ids(brow.node, ids)
             for cell in brow.cells:
                 refs = [i for i in (title_id, *_chain_ids(cell.column, ids), *row_ids) if i]
-                cells.append(CellView("td", cell_text(report, cell), brow.span, 1, None, None,
-                                      " ".join(refs), "value", cell.path))
+                cells.append(
+                    CellView(
+                        "td",
+                        cell_text(report, cell),
+                        brow.span,
+                        1,
+                        None,
+                        None,
+                        " ".join(refs),
+                        "value",
+                        cell.path,
+                    )
+                )
             body.append(cells)
         if single:
             view.head = header
@@ -197,11 +235,21 @@ def signature_offsets(agency: str, date_text: str | None) -> tuple[float, float]
     if date_text is None:
         return 2.0, 0.0
     date = text_width(date_text)
-    if date + 2 <= name + 2 - 2 + 0:  # date fits inside: its right edge within the name's
-        return 2.0, name - date
-    if name - date >= 2:
-        return 2.0, name - date
-    return date + 4 - name, 2.0
+    if date > name:
+        return date + 4 - name, 2.0
+    return 2.0, name - date
+
+
+def title_parts(report: Report) -> list[str]:
+    """The title in unbreakable parts (GB/T 9704 7.3.1: break lines between words).
+
+    A long title breaks after ``{agency}{year}年``, never inside the agency's name or in the
+    middle of 政府信息公开工作年度报告.
+    """
+    head = f"{report.agency}{report.year}年"
+    if report.title.startswith(head):
+        return [head, report.title[len(head) :]]
+    return [report.title]
 
 
 def text_width(text: str) -> float:
@@ -214,30 +262,48 @@ def report_date(report: Report) -> dt.date:
     return report.published or dt.date(report.year, 12, 31)
 
 
-def report_view(report: Report, problems: list[Problem] | None = None, draft: bool = False
-                ) -> dict[str, Any]:
+def report_view(
+    report: Report, problems: list[Problem] | None = None, draft: bool = False
+) -> dict[str, Any]:
     """Everything the templates need, as plain data."""
     sections = []
     for section in report.format.sections:
         if section.kind == "table":
-            sections.append(SectionView(section.key, section.label, "table",
-                                        table=table_view(report, report.format.tables[section.key])))
+            sections.append(
+                SectionView(
+                    section.key,
+                    section.label,
+                    "table",
+                    table=table_view(report, report.format.tables[section.key]),
+                )
+            )
         else:
-            sections.append(SectionView(section.key, section.label, "text",
-                                        section_paragraphs(report, section.key)))
+            sections.append(
+                SectionView(
+                    section.key, section.label, "text", section_paragraphs(report, section.key)
+                )
+            )
     date_text = chinese_date(report.published) if report.published else None
     name_pad, date_pad = signature_offsets(report.agency, date_text)
     day = report_date(report)
     return {
         "title": report.title,
+        "title_parts": title_parts(report),
         "agency": report.agency,
         "year": report.year,
-        "format": {"id": report.format.id, "name": report.format.name,
-                   "basis": report.format.basis},
+        "format": {
+            "id": report.format.id,
+            "name": report.format.name,
+            "basis": report.format.basis,
+        },
         "preface": section_paragraphs(report, "preface"),
         "sections": sections,
-        "signature": {"agency": report.agency, "date": date_text, "agency_pad": name_pad,
-                      "date_pad": date_pad},
+        "signature": {
+            "agency": report.agency,
+            "date": date_text,
+            "agency_pad": name_pad,
+            "date_pad": date_pad,
+        },
         "date_iso": day.isoformat(),
         "draft": draft,
         "problems": list(problems or []),
@@ -271,8 +337,9 @@ class TemplateSet:
         )
         self.fonts: FontMap = load_font_map(self.user_dir)
         self.env.globals["asset"] = self.asset_uri
-        self.env.globals["fonts"] = {role: _safe(self.fonts.css_stack(role))
-                                     for role in self.fonts.roles}
+        self.env.globals["fonts"] = {
+            role: _safe(self.fonts.css_stack(role)) for role in self.fonts.roles
+        }
 
     def find(self, name: str) -> Path | None:
         """A file of the template folders (user first), never outside them."""

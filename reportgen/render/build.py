@@ -1,0 +1,239 @@
+"""Build many reports at once: validate, render every format, write atomically, summarise.
+
+Each input file is one job: it is checked first; a file with errors renders nothing (unless
+``draft``), and a file whose rendering fails writes nothing either, so a previous good
+output is never replaced by a bad or truncated one.  All formats of a file are rendered in
+memory before the first one is written.  Files run in parallel worker processes; one
+failing file never stops the others.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from reportgen.atomic import atomic_write_bytes
+from reportgen.errors import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    InputError,
+    Problem,
+    ReportgenError,
+)
+
+#: Output formats, in the order they are rendered and listed.
+FORMATS = ("html", "docx", "pdf")
+
+#: Statuses of a built file and what they mean for the exit code.
+BUILT, DRAFT, INVALID, FAILED, UNREADABLE = "built", "draft", "invalid", "failed", "unreadable"
+STATUS_LABELS = {
+    BUILT: "已生成",
+    DRAFT: "已生成草稿",
+    INVALID: "未通过校验，未生成",
+    FAILED: "生成失败",
+    UNREADABLE: "无法读取",
+}
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    formats: tuple[str, ...] = FORMATS
+    outdir: Path | None = None  # None: next to each input file
+    previous: Path | None = None
+    draft: bool = False
+    template_dir: Path | None = None
+
+
+@dataclass
+class FileResult:
+    """What happened to one input file."""
+
+    file: str
+    status: str
+    outputs: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    message: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status == BUILT
+
+    @property
+    def errors(self) -> int:
+        return sum(p.is_error for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.problems) - self.errors
+
+    @property
+    def exit_code(self) -> int:
+        if self.status == BUILT:
+            return EXIT_OK
+        return EXIT_USAGE if self.status == UNREADABLE else EXIT_INVALID
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "file": self.file,
+            "ok": self.ok,
+            "status": self.status,
+            "outputs": self.outputs,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "problems": [p.to_dict() for p in self.problems],
+            "seconds": round(self.seconds, 3),
+        }
+        if self.message:
+            data["message"] = self.message
+        return data
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """``html,pdf`` → ('html', 'pdf') in canonical order; unknown names are a usage error."""
+    names = [n.strip().lower() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in FORMATS]
+    if unknown or not names:
+        raise InputError(
+            f"未知的输出格式：{', '.join(unknown) or text!r}",
+            hint=f"可选：{','.join(FORMATS)}，用逗号分隔，例如 --to html,pdf",
+        )
+    return tuple(f for f in FORMATS if f in names)
+
+
+def output_paths(files: list[str], options: BuildOptions) -> dict[str, dict[str, Path]]:
+    """Each file's outputs, named after the input's stem; two inputs may not share one."""
+    plan: dict[str, dict[str, Path]] = {}
+    owners: dict[Path, str] = {}
+    for name in files:
+        src = Path(name)
+        folder = options.outdir if options.outdir is not None else src.parent
+        targets = {fmt: folder / f"{src.stem}.{fmt}" for fmt in options.formats}
+        for target in targets.values():
+            key = target.resolve()
+            if key in owners and owners[key] != name:
+                raise InputError(
+                    f"{owners[key]} 和 {name} 会生成同名文件 {target}",
+                    hint="请改名其中一个文件，或分两次生成到不同的目录（-o）。",
+                )
+            owners[key] = name
+        plan[name] = targets
+    return plan
+
+
+# ------------------------------------------------------------------ one file
+
+
+def _render(fmt: str, report, problems: list[Problem], options: BuildOptions) -> bytes:
+    if fmt == "html":
+        from reportgen.render.html import render_html
+
+        return render_html(report, problems, options.draft, options.template_dir).encode("utf-8")
+    if fmt == "pdf":
+        from reportgen.render.pdf import render_pdf
+
+        return render_pdf(report, problems, options.draft, options.template_dir)
+    try:
+        from reportgen.render.docx import render_docx
+    except ImportError as exc:
+        raise RuntimeError(f"DOCX 渲染器不可用：{exc}") from None
+    return render_docx(report, problems=problems, draft=options.draft)
+
+
+def build_file(name: str, targets: dict[str, Path], options: BuildOptions) -> FileResult:
+    """Check one file and, when it may be rendered, write all its formats."""
+    from reportgen.validate import check_file, load_previous
+
+    started = time.perf_counter()
+    result = FileResult(name, BUILT)
+    try:
+        previous = load_previous(options.previous) if options.previous else None
+        outcome = check_file(name, previous)
+    except ReportgenError as exc:
+        result.status = UNREADABLE
+        result.problems = list(getattr(exc, "problems", None) or [exc.to_problem()])
+        result.message = exc.message
+        result.seconds = time.perf_counter() - started
+        return result
+    result.problems = list(outcome.problems)
+    if outcome.report is None or (outcome.errors and not options.draft):
+        result.status = INVALID
+        if outcome.report is None and options.draft:
+            result.message = "报告结构有误，无法生成草稿"
+        result.seconds = time.perf_counter() - started
+        return result
+    # --draft marks only reports that did not pass; a clean report renders as final
+    draft = bool(outcome.errors) and options.draft
+    opts = replace(options, draft=draft)
+    try:
+        rendered = {fmt: _render(fmt, outcome.report, outcome.problems, opts) for fmt in targets}
+    except ReportgenError as exc:
+        return _failed(result, f"{exc}", started)
+    except Exception as exc:  # a renderer bug must not stop the other files
+        return _failed(result, f"{type(exc).__name__}: {exc}", started)
+    try:
+        for fmt, target in targets.items():
+            atomic_write_bytes(target, rendered[fmt])
+            result.outputs[fmt] = str(target)
+    except OSError as exc:
+        return _failed(result, f"无法写入 {exc.filename or ''}：{exc.strerror or exc}", started)
+    result.status = DRAFT if draft else BUILT
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _failed(result: FileResult, message: str, started: float) -> FileResult:
+    result.status = FAILED
+    result.message = message
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _job(args: tuple[str, dict[str, Path], BuildOptions]) -> FileResult:
+    return build_file(*args)
+
+
+# ------------------------------------------------------------------ many files
+
+
+def build_all(
+    files: list[str], options: BuildOptions, jobs: int | None = None
+) -> Iterator[FileResult]:
+    """Build every file, yielding results as they complete (in-process when jobs is 1)."""
+    plan = output_paths(files, options)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    if jobs == 1 or len(files) == 1:
+        for name in files:
+            yield build_file(name, plan[name], options)
+        return
+    with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
+        futures = {pool.submit(_job, (name, plan[name], options)): name for name in files}
+        for future in as_completed(futures):
+            name = futures[future]
+            try:
+                yield future.result()
+            except Exception as exc:  # the worker died (killed, out of memory)
+                yield FileResult(name, FAILED, message=f"{type(exc).__name__}: {exc}")
+
+
+def summary(results: list[FileResult], seconds: float) -> dict[str, Any]:
+    """The machine-readable summary of ``reportgen build --json``."""
+    return {
+        "ok": all(r.ok for r in results),
+        "files": [r.to_dict() for r in results],
+        "built": sum(r.status == BUILT for r in results),
+        "drafts": sum(r.status == DRAFT for r in results),
+        "failed": sum(r.status not in (BUILT, DRAFT) for r in results),
+        "seconds": round(seconds, 3),
+    }
+
+
+def exit_code(results: list[FileResult]) -> int:
+    """0 when every file was built clean; 1 if any failed or is only a draft; 2 unreadable."""
+    return max((r.exit_code for r in results), default=EXIT_OK)

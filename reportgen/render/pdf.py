@@ -1,0 +1,203 @@
+"""The report as a PDF laid out to GB/T 9704-2012, typeset by WeasyPrint from the HTML page.
+
+The PDF is the HTML page of :mod:`reportgen.render.html` under its print stylesheet
+(``templates/default/print.css``): A4, the standard's margins and 版心, 3号仿宋 body text on
+the 22-line grid, page numbers ``— N —`` outside, table header rows repeated on every page,
+bookmarks for the six sections.  Fonts come from the font map and are embedded as subsets.
+
+Rendering never touches the network: the URL fetcher only serves ``data:`` URIs and files
+inside the template folders.  Output is deterministic: the document identifier is derived
+from the content and the dates are the report's own (published date, else 31 December of
+the report year), so the same input gives byte-identical files.
+
+WeasyPrint is imported only here, inside functions: it takes most of a second to load and
+``reportgen check`` must not pay for it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+from pathlib import Path
+
+from reportgen.errors import Problem, RenderError
+from reportgen.render.html import builtin_template_dir, render_html
+from reportgen.report import Report
+
+
+def _fetcher_class():
+    from urllib.parse import urlsplit
+    from urllib.request import url2pathname
+
+    from weasyprint.urls import URLFetcher
+
+    class ConfinedFetcher(URLFetcher):
+        """Serves ``data:`` URIs and files under the template folders; refuses the rest."""
+
+        def __init__(self, roots: list[Path]) -> None:
+            super().__init__(allowed_protocols=("data", "file"))
+            self.roots = [r.resolve() for r in roots]
+
+        def fetch(self, url, headers=None):
+            if url.startswith("file:"):
+                path = Path(url2pathname(urlsplit(url).path)).resolve()
+                if not any(path.is_relative_to(root) for root in self.roots):
+                    raise ValueError(f"refused (outside the template folders): {url}")
+            elif not url.startswith("data:"):
+                raise ValueError(f"refused (no network access while rendering): {url}")
+            return super().fetch(url, headers)
+
+    return ConfinedFetcher
+
+
+# ------------------------------------------------------------------ compact CJK fonts
+#
+# WeasyPrint subsets fonts but keeps every glyph index up to the last one used, so a CJK
+# font still carries 40 000-65 000 empty glyph slots (offsets, metrics): about 90 KB per
+# font after compression.  CID-keyed CFF fonts (Noto CJK, most OpenType CJK fonts) do not
+# need that: the PDF addresses their glyphs by CID, which the font's charset keeps when the
+# unused slots are dropped.  The finisher below re-subsets those fonts with HarfBuzz, checks
+# the result and embeds its bare CFF table; other fonts are left as they are.
+
+_HB_CDEF = """
+typedef struct hb_blob_t hb_blob_t;
+typedef struct hb_face_t hb_face_t;
+typedef struct hb_subset_input_t hb_subset_input_t;
+typedef struct hb_set_t hb_set_t;
+typedef uint32_t hb_codepoint_t;
+hb_blob_t *hb_blob_create(const char *data, unsigned int length, int mode, void *user_data,
+                          void *destroy);
+void hb_blob_destroy(hb_blob_t *blob);
+hb_face_t *hb_face_create(hb_blob_t *blob, unsigned int index);
+void hb_face_destroy(hb_face_t *face);
+hb_blob_t *hb_face_reference_blob(hb_face_t *face);
+const char *hb_blob_get_data(hb_blob_t *blob, unsigned int *length);
+hb_subset_input_t *hb_subset_input_create_or_fail(void);
+void hb_subset_input_destroy(hb_subset_input_t *input);
+hb_set_t *hb_subset_input_glyph_set(hb_subset_input_t *input);
+void hb_set_add(hb_set_t *set, hb_codepoint_t codepoint);
+void hb_subset_input_set_flags(hb_subset_input_t *input, unsigned int value);
+hb_face_t *hb_subset_or_fail(hb_face_t *source, const hb_subset_input_t *input);
+"""
+_HB_NO_HINTING, _HB_DESUBROUTINIZE, _HB_PASSTHROUGH = 0x1, 0x4, 0x20
+
+
+@functools.cache
+def _harfbuzz_subset():
+    """(ffi, lib) for libharfbuzz-subset, or None when it is not installed."""
+    import cffi
+
+    ffi = cffi.FFI()
+    ffi.cdef(_HB_CDEF)
+    for name in ("harfbuzz-subset", "libharfbuzz-subset.so.0", "libharfbuzz-subset-0.dll"):
+        try:
+            return ffi, ffi.dlopen(name)
+        except OSError:
+            continue
+    return None
+
+
+def _subset_cid_font(data: bytes, gids: set[int]) -> bytes | None:
+    """The CFF of ``data`` without its empty glyph slots, or None if CIDs would change."""
+    loaded = _harfbuzz_subset()
+    if loaded is None:
+        return None
+    ffi, hb = loaded
+    blob = ffi.gc(hb.hb_blob_create(data, len(data), 1, ffi.NULL, ffi.NULL), hb.hb_blob_destroy)
+    face = ffi.gc(hb.hb_face_create(blob, 0), hb.hb_face_destroy)
+    request = ffi.gc(hb.hb_subset_input_create_or_fail(), hb.hb_subset_input_destroy)
+    if request == ffi.NULL:
+        return None
+    glyphs = hb.hb_subset_input_glyph_set(request)
+    for gid in sorted({0, *gids}):
+        hb.hb_set_add(glyphs, gid)
+    hb.hb_subset_input_set_flags(request, _HB_NO_HINTING | _HB_DESUBROUTINIZE | _HB_PASSTHROUGH)
+    subset = hb.hb_subset_or_fail(face, request)
+    if subset == ffi.NULL:
+        return None
+    subset = ffi.gc(subset, hb.hb_face_destroy)
+    out_blob = ffi.gc(hb.hb_face_reference_blob(subset), hb.hb_blob_destroy)
+    length = ffi.new("unsigned int *")
+    pointer = hb.hb_blob_get_data(out_blob, length)
+    return _cid_cff(bytes(ffi.buffer(pointer, length[0])), gids)
+
+
+def _cid_cff(font: bytes, gids: set[int]) -> bytes | None:
+    """The bare CFF table of ``font`` if it is CID-keyed and has every CID the PDF uses.
+
+    Embedded as ``CIDFontType0C`` the glyphs are found by CID through the CFF charset, as
+    every viewer does; inside an OpenType wrapper some viewers take the CID as glyph index.
+    """
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    try:
+        tt = TTFont(io.BytesIO(font), lazy=True)
+        if "CFF " not in tt or not hasattr(tt["CFF "].cff.topDictIndex[0], "ROS"):
+            return None
+        names = set(tt.getGlyphOrder())
+        raw = tt.reader["CFF "]
+    except Exception:
+        return None
+    # HarfBuzz may add glyphs reachable through the font's layout tables; extra is harmless
+    if not {f"cid{g:05d}" for g in gids - {0}} <= names:
+        return None
+    return bytes(raw)
+
+
+def _reference(pdf, ref) -> object:
+    return pdf.objects[int(bytes(ref).split()[0])]
+
+
+def compact_fonts(document, pdf) -> None:
+    """A ``write_pdf`` finisher: drop the empty glyph slots of embedded CID-keyed fonts."""
+    used: dict[int, set[int]] = {}
+    for obj in list(pdf.objects):
+        if not isinstance(obj, dict) or obj.get("Subtype") != "/CIDFontType0":
+            continue
+        descriptor = _reference(pdf, obj["FontDescriptor"])
+        if "FontFile3" not in descriptor:
+            continue
+        gids = used.setdefault(int(bytes(descriptor["FontFile3"]).split()[0]), set())
+        widths = list(obj.get("W") or ())
+        for start, run in zip(widths[::2], widths[1::2], strict=False):
+            gids.update(range(int(start), int(start) + len(run)))
+    for number, gids in used.items():
+        stream = pdf.objects[number]
+        data = b"".join(bytes(chunk) for chunk in stream.stream)
+        compact = _subset_cid_font(data, gids) if gids else None
+        if compact is not None and len(compact) < len(data):
+            stream.stream = [compact]
+            stream.extra["Subtype"] = "/CIDFontType0C"
+
+
+def html_to_pdf(html: str, template_dir: str | Path | None = None) -> bytes:
+    """Typeset an HTML page of this package into PDF bytes."""
+    from weasyprint import HTML
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    roots = [builtin_template_dir()]
+    if template_dir is not None:
+        roots.insert(0, Path(template_dir))
+    fetcher = _fetcher_class()(roots)
+    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    try:
+        document = HTML(
+            string=html, base_url=roots[0].resolve().as_uri() + "/", url_fetcher=fetcher
+        ).render()
+        return document.write_pdf(pdf_identifier=identifier, finisher=compact_fonts)
+    except Exception as exc:  # WeasyPrint raises many kinds; report them as render failures
+        raise RenderError(f"PDF 排版失败：{type(exc).__name__}: {exc}") from exc
+
+
+def render_pdf(
+    report: Report,
+    problems: list[Problem] | None = None,
+    draft: bool = False,
+    template_dir: str | Path | None = None,
+) -> bytes:
+    """The report as PDF bytes (``draft`` adds the 草稿 mark and the list of problems)."""
+    html = render_html(report, problems, draft=draft, template_dir=template_dir)
+    return html_to_pdf(html, template_dir)
