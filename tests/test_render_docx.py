@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import zipfile
@@ -15,7 +16,7 @@ from docx.shared import Mm, Pt
 
 from reportgen.definition import get_format
 from reportgen.errors import ERROR, Problem, RenderError
-from reportgen.render.docx import DRAFT_TEXT, render_docx
+from reportgen.render.docx import DRAFT_TEXT, PROBLEMS_TEXT, render_docx
 from reportgen.render.text import chinese_date, section_paragraphs
 from reportgen.report import Report
 from reportgen.validate import check_text
@@ -354,6 +355,10 @@ def test_signature_block(report_2021, docx_2021):
     name_indent, date_indent = (p.paragraph_format.right_indent for p in signature)
     assert name_indent == body_char * 2
     assert date_indent == body_char * (8 - 6.5)  # the date is 6.5 字 wide: digits count half
+    # The signature block stays on one page, with the last line of text before it.
+    blank = signature[0]._p.getprevious()
+    assert [p.paragraph_format.keep_with_next for p in signature] == [True, None]
+    assert blank.pPr.keepNext is not None and blank.getprevious().pPr.keepNext is not None
 
 
 def test_unpublished_report_signs_without_a_date():
@@ -504,9 +509,16 @@ def test_draft_marks_every_page_and_lists_problems(report_2021):
         assert header.paragraphs[0].text == DRAFT_TEXT
     texts = [p.text for p in document.paragraphs]
     assert texts[-2:] == [p.format() for p in problems]
-    assert any(t.startswith(DRAFT_TEXT) for t in texts[-3:-2])
+    assert texts[-3] == PROBLEMS_TEXT
+    assert document.paragraphs[-3].style.name == "Problem Heading"
     # The report itself is complete before the list.
     assert "二、主动公开政府信息情况" in texts
+
+
+def test_draft_without_problems_still_marks_the_pages(report_2021):
+    document = open_docx(render_docx(report_2021, [], draft=True))
+    assert document.sections[0].even_page_header.paragraphs[0].text == DRAFT_TEXT
+    assert document.paragraphs[-1].style.name == "Signature"
 
 
 def test_final_report_has_no_draft_mark(docx_2021):
@@ -514,3 +526,10 @@ def test_final_report_has_no_draft_mark(docx_2021):
     section = document.sections[0]
     assert not any(DRAFT_TEXT in p.text for p in section.header.paragraphs)
     assert not any(DRAFT_TEXT in p.text for p in document.paragraphs)
+
+
+def test_markup_characters_and_control_characters_in_text(report_2021):
+    sections = dict(report_2021.sections, problems="A&B <公开> 栏目\x0b更新不及时。")
+    report = dataclasses.replace(report_2021, sections=sections)
+    texts = [p.text for p in open_docx(render_docx(report)).paragraphs]
+    assert "A&B <公开> 栏目更新不及时。" in texts

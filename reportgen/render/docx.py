@@ -18,7 +18,6 @@ import datetime as dt
 import io
 import math
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportgen.errors import Problem
 from reportgen.render.docx_package import (
@@ -35,6 +34,7 @@ from reportgen.render.docx_package import (
     W_NS,
     empty_package,
     stable_zip,
+    xml_text,
 )
 from reportgen.render.docx_settings import DocxSettings, load_docx_settings, twips_pt
 from reportgen.render.docx_tables import table_xml
@@ -46,6 +46,7 @@ from reportgen.report import Report
 DRAFT_TEXT = "草稿（未通过校验）"
 PROBLEMS_TEXT = "校验发现的问题"
 
+_KEEP_NEXT = "<w:keepNext/>"
 _PARAGRAPH_STYLES = {"body": NORMAL, "heading2": HEADING[2], "heading3": HEADING[3]}
 
 
@@ -63,12 +64,14 @@ def render_docx(
     writer = _BodyWriter(document, settings)
     writer.title(report)
     writer.paragraphs(section_paragraphs(report, "preface"))
+    last = report.format.sections[-1]
     for section in report.format.sections:
         writer.heading(section.label)
         if section.kind == "table":
             writer.table(table_xml(report, report.format.tables[section.key], settings))
         else:
-            writer.paragraphs(section_paragraphs(report, section.key))
+            # The signature never stands alone on a page: it keeps the last text with it.
+            writer.paragraphs(section_paragraphs(report, section.key), section is last)
     writer.signature(report)
     if draft:
         writer.problems(problems or [])
@@ -129,13 +132,15 @@ class _BodyWriter:
     def heading(self, label: str) -> None:
         self._paragraph(HEADING[1], _run(label))
 
-    def paragraphs(self, paragraphs: list[Paragraph]) -> None:
-        for paragraph in paragraphs:
+    def paragraphs(self, paragraphs: list[Paragraph], keep_last: bool = False) -> None:
+        """Typed paragraphs; ``keep_last`` keeps the last one on the page of what follows."""
+        for number, paragraph in enumerate(paragraphs, 1):
             runs = "".join(
                 _run(run.text, bold=run.bold, style=LEAD if run.lead else None)
                 for run in paragraph.runs
             )
-            self._paragraph(_PARAGRAPH_STYLES[paragraph.kind], runs)
+            keep = _KEEP_NEXT if keep_last and number == len(paragraphs) else ""
+            self._paragraph(_PARAGRAPH_STYLES[paragraph.kind], runs, keep)
 
     def table(self, xml: str) -> None:
         from docx.oxml import parse_xml
@@ -150,20 +155,21 @@ class _BodyWriter:
         extra = self.settings.signature["right_chars"] - 2
         char = self.settings.body_char
         for _ in range(self.settings.signature["blank_lines_before"]):
-            self._paragraph(NORMAL, "")
+            self._paragraph(NORMAL, "", _KEEP_NEXT)
         lines = [(report.agency, name_pad)]
         if date_text:
             lines.append((date_text, date_pad))
-        for text, pad in lines:
+        for number, (text, pad) in enumerate(lines, 1):
             chars = pad + extra
+            keep = _KEEP_NEXT if number < len(lines) else ""
             indent = f'<w:ind w:rightChars="{round(chars * 100)}" w:right="{round(chars * char)}"/>'
-            self._paragraph(SIGNATURE, _run(text), indent)
+            self._paragraph(SIGNATURE, _run(text), keep + indent)
         self.flush()
 
     def problems(self, problems: list[Problem]) -> None:
         if not problems:
             return
-        self._paragraph(PROBLEM_HEADING, _run(f"{DRAFT_TEXT}{PROBLEMS_TEXT}"))
+        self._paragraph(PROBLEM_HEADING, _run(PROBLEMS_TEXT))
         for problem in problems:
             self._paragraph(PROBLEM_LIST, _run(problem.format()))
         self.flush()
@@ -181,7 +187,7 @@ def _run(text: str, bold: bool = False, style: str | None = None) -> str:
             props += "<w:b/><w:bCs/>"
         props += "</w:rPr>"
     space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f"<w:r>{props}<w:t{space}>{escape(text)}</w:t></w:r>"
+    return f"<w:r>{props}<w:t{space}>{xml_text(text)}</w:t></w:r>"
 
 
 def _page_number(style: str) -> str:

@@ -16,8 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import re
 import zipfile
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
 from reportgen.render.docx_settings import DocxSettings, half_points, twips_mm, twips_pt
 
@@ -43,6 +44,14 @@ PROBLEM_LIST = "ProblemList"
 
 
 # ------------------------------------------------------------------ XML fragments
+
+#: Characters XML 1.0 cannot carry at all (control characters a pasted text may contain).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text for a ``w:t`` element: escaped, without characters XML cannot hold."""
+    return escape(_NOT_XML.sub("", text))
 
 
 def _fonts(family: str) -> str:

@@ -16,7 +16,6 @@ own title and header rows, which are kept with their first data row instead.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 from reportgen.definition import Table
 from reportgen.errors import RenderError
@@ -26,6 +25,7 @@ from reportgen.render.docx_package import (
     TABLE_LABEL,
     TABLE_TEXT,
     W_NS,
+    xml_text,
 )
 from reportgen.render.docx_settings import DocxSettings, twips_mm
 from reportgen.render.html import cell_text, column_label
@@ -92,7 +92,7 @@ def grid_rows(report: Report, table: Table) -> list[GridRow]:
 
 def _paragraph(text: str, style: str, keep_next: bool) -> str:
     keep = "<w:keepNext/>" if keep_next else ""
-    run = f"<w:r><w:t>{escape(text)}</w:t></w:r>" if text else ""
+    run = f"<w:r><w:t>{xml_text(text)}</w:t></w:r>" if text else ""
     return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep}</w:pPr>{run}</w:p>'
 
 
