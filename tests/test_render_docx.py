@@ -533,3 +533,29 @@ def test_markup_characters_and_control_characters_in_text(report_2021):
     report = dataclasses.replace(report_2021, sections=sections)
     texts = [p.text for p in open_docx(render_docx(report)).paragraphs]
     assert "A&B <公开> 栏目更新不及时。" in texts
+
+
+@pytest.mark.parametrize(
+    ("grid", "grid_type", "condensed"),
+    [
+        ("lines", "lines", True),
+        ("lines_and_chars", "linesAndChars", False),
+    ],
+)
+def test_document_grid_gives_28_characters_a_line(
+    tmp_path, report_2021, grid, grid_type, condensed
+):
+    (tmp_path / "docx.yaml").write_text(f"page: {{grid: {grid}}}\n", encoding="utf-8")
+    document = open_docx(render_docx(report_2021, template_dir=tmp_path))
+    doc_grid = document.sections[0]._sectPr.find(qn("w:docGrid"))
+    assert doc_grid.get(qn("w:type")) == grid_type
+    assert int(doc_grid.get(qn("w:linePitch"))) == Mm(225).twips // 22
+    spacing = document.styles["Normal"].element.rPr.find(qn("w:spacing"))
+    if condensed:
+        # 28 characters of 16 pt minus the condensing fit in the 156 mm line.
+        pitch = Pt(16).twips + int(spacing.get(qn("w:val")))
+        assert pitch * 28 <= Mm(156).twips < (pitch + 1) * 28
+    else:
+        assert spacing is None
+        char_pt = 16 + int(doc_grid.get(qn("w:charSpace"))) / 4096
+        assert round(char_pt * 28 * 20) == pytest.approx(Mm(156).twips, abs=3)
