@@ -155,6 +155,8 @@ def signature(paragraphs: list[str], agency: str | None) -> tuple[list[str], dt.
                 date = None
     if date and out and _is_signature(out[-1], agency):
         out.pop()
+    elif out and agency and key(out[-1]) == key(agency):
+        out.pop()  # signed without a date
     return out, date
 
 

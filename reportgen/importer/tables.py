@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from reportgen.definition import Format, Node
+from reportgen.definition import DefinitionError, Format, Node
 from reportgen.importer.labels import Label, LabelIndex
 from reportgen.importer.sources import Line
 
@@ -297,10 +297,12 @@ def _cell_type(fmt: Format, row: RowRead) -> str:
 
 def _columns(fmt: Format, row: RowRead) -> list[Node]:
     table = fmt.tables[row.table]
+    block = table.blocks[0]
     if row.node is not None and row.node.key:
-        block, _ = table.block_of_row(row.node.dotted)
-    else:
-        block = table.blocks[0]
+        try:
+            block, _ = table.block_of_row(row.node.dotted)
+        except DefinitionError:
+            pass  # a row of the other format version (table 三 （六）): same columns
     return block.column_leaves
 
 
