@@ -31,7 +31,7 @@ from reportgen.errors import InputError
 from reportgen.importer import sections as sec
 from reportgen.importer.labels import index, key
 from reportgen.importer.sources import Document, Line, read_source, text_lines
-from reportgen.importer.tables import RowRead, Token, settle, tokenize
+from reportgen.importer.tables import RowRead, Token, block_of, settle, tokenize
 
 SKIPPED_MARK = "未导入："
 
@@ -396,13 +396,12 @@ def _width(fmt: Format, table: str, path: str) -> int | None:
     t = fmt.tables[table]
     if table == "appeals":
         return len(t.blocks[0].column_leaves)
-    try:
-        block, _ = t.block_of_row(path)
-    except Exception:
+    found = block_of(fmt.id, table, path)
+    if found is None:
         if table == "applications":
             return len(t.blocks[0].column_leaves)  # a row of the other version
         return None
-    return len(block.column_leaves)
+    return len(found[0].column_leaves)
 
 
 def _resolve_by_columns(rows: dict[tuple[str, str], RowRead]) -> None:
@@ -521,15 +520,10 @@ def _build_data(result: ImportResult, extras: dict[str, Any]) -> None:
         for (t, path), read in rows.items():
             if t != tkey:
                 continue
-            try:
-                table.block_of_row(path)
-            except Exception:
-                if tkey == "proactive":
-                    result.findings.append(
-                        Finding(
-                            "warning", f"表二“{read.label}”不属于{fmt.name}，未导入", read.line.ref
-                        )
-                    )
+            if block_of(fmt.id, tkey, path) is None and tkey == "proactive":
+                result.findings.append(
+                    Finding("warning", f"表二“{read.label}”不属于{fmt.name}，未导入", read.line.ref)
+                )
     _mixed_other(result, data)
 
     appeals = fmt.tables["appeals"]
@@ -566,8 +560,7 @@ def _build_data(result: ImportResult, extras: dict[str, Any]) -> None:
 
 
 def _row_columns(fmt: Format, table: str, leaf: Node) -> list[Node]:
-    block, _ = fmt.tables[table].block_of_row(leaf.dotted)
-    return block.column_leaves
+    return block_of(fmt.id, table, leaf.dotted)[0].column_leaves
 
 
 def _mixed_other(result: ImportResult, data: dict[str, Any]) -> None:

@@ -11,7 +11,7 @@ structured: there whitespace separates cells.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportgen.errors import InputError
@@ -36,10 +36,14 @@ class Line:
     #: PDF only: the line starts a new paragraph (it is indented).
     indented: bool = False
 
-    @property
-    def text(self) -> str:
-        """The line as text (cells joined by two spaces), for messages and narrative."""
-        return "  ".join(c for c in self.cells if c.strip()).strip()
+    #: The line as text (cells joined by two spaces), for messages and narrative.
+    text: str = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if len(self.cells) == 1:
+            self.text = self.cells[0].strip()
+        else:
+            self.text = "  ".join(c for c in self.cells if c.strip()).strip()
 
 
 @dataclass

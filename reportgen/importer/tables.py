@@ -19,13 +19,14 @@ tables, PDF lines — with one set of rules:
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from reportgen.definition import DefinitionError, Format, Node
+from reportgen.definition import DefinitionError, Format, Node, formats
 from reportgen.importer.labels import Label, LabelIndex
 from reportgen.importer.sources import Line
 
@@ -210,11 +211,13 @@ def _compositions(total: int, parts: int):
 # --------------------------------------------------------------------------- rows
 
 
-def row_width(fmt: Format, table: str, node: Node) -> int:
-    block, _ = fmt.tables[table].block_of_row(node.dotted) if node.key else (None, None)
-    if block is None:
-        block = fmt.tables[table].blocks[0]
-    return len(block.column_leaves)
+@functools.lru_cache(maxsize=4096)
+def block_of(fmt_id: str, table: str, dotted: str):
+    """(block, node) of row ``dotted`` in a table of format ``fmt_id``, or None (cached)."""
+    try:
+        return formats()[fmt_id].tables[table].block_of_row(dotted)
+    except DefinitionError:
+        return None
 
 
 def row_fits(fmt: Format, table: str, node: Node | None):
@@ -299,10 +302,9 @@ def _columns(fmt: Format, row: RowRead) -> list[Node]:
     table = fmt.tables[row.table]
     block = table.blocks[0]
     if row.node is not None and row.node.key:
-        try:
-            block, _ = table.block_of_row(row.node.dotted)
-        except DefinitionError:
-            pass  # a row of the other format version (table 三 （六）): same columns
+        found = block_of(fmt.id, row.table, row.node.dotted)
+        if found is not None:  # else a row of the other version (table 三 （六）): same columns
+            block = found[0]
     return block.column_leaves
 
 
