@@ -89,7 +89,7 @@ def _print_findings(result, target: Path | None) -> None:
         where = f"{name}（{finding.ref}）" if finding.ref else name
         click.echo(f"{where}: {labels[finding.severity]} {finding.message}", err=True)
     for path, reason in result.skipped.items():
-        if not any(path.split(".")[-1] in f.message for f in result.findings):
+        if reason.startswith("原文中没有"):  # unreadable rows were reported as errors above
             click.echo(f"{name}: 未导入 {path}：{reason}", err=True)
     confidence = "，".join(
         f"{result.format.tables[k].name} {v:.2f}" for k, v in result.confidence.items()
