@@ -98,6 +98,15 @@ def _harfbuzz_subset():
     return None
 
 
+def harfbuzz_subset_available() -> bool:
+    """Whether WeasyPrint subsets fonts with HarfBuzz (fast) rather than fontTools (slow)."""
+    try:
+        from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+    except (ImportError, OSError):
+        return False
+    return bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
+
+
 def _subset_cid_font(data: bytes, gids: set[int]) -> bytes | None:
     """The CFF of ``data`` without its empty glyph slots, or None if CIDs would change."""
     loaded = _harfbuzz_subset()
