@@ -156,6 +156,16 @@ def report_model(format_id: str) -> type[BaseModel]:
         format=(Literal[fmt.id] | None, Field(default=None, title="格式版本")),
         year=(Annotated[int, Strict()], Field(title="报告年度", ge=2019, le=2100)),
         agency=(str, Field(title="机关名称", min_length=1, max_length=100)),
+        title=(
+            str | None,
+            Field(
+                default=None,
+                title="报告标题",
+                description="可选；省略时为“机关名称+年度+年政府信息公开工作年度报告”",
+                min_length=1,
+                max_length=120,
+            ),
+        ),
         published=(dt.date | None, Field(default=None, title="成文日期（落款日期）")),
         sections=(sections_model, Field(default_factory=sections_model, title="正文各部分")),
         **tables,
@@ -167,6 +177,7 @@ TOP_LEVEL = {
     "format": "格式版本",
     "year": "报告年度",
     "agency": "机关名称",
+    "title": "报告标题",
     "published": "成文日期",
     "sections": "正文各部分",
 }

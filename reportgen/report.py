@@ -42,6 +42,10 @@ class Report:
 
     @property
     def title(self) -> str:
+        """The report's title: as the file gives it, or the customary form."""
+        custom = self.data.get("title")
+        if custom:
+            return custom.strip()
         return f"{self.agency}{self.year}年政府信息公开工作年度报告"
 
     def value(self, path: str) -> Number:

@@ -168,6 +168,8 @@ def dump_report(
     out.append("")
     out.append(_line(0, f"year: {_scalar(data.get('year'))}", "报告年度"))
     out.append(_line(0, f"agency: {_scalar(data.get('agency', ''))}", "机关名称"))
+    if data.get("title"):
+        out.append(_line(0, f"title: {_scalar(data['title'])}", "报告标题（可选）"))
     if data.get("published") is not None:
         out.append(_line(0, f"published: {_scalar(data['published'])}", "成文日期（落款日期）"))
     else:

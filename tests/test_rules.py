@@ -368,3 +368,10 @@ def test_rule_tolerance_and_message_template_come_from_the_rule(monkeypatch):
     assert "「自然人」列不平：1" in messages
     monkeypatch.setattr(rules, "_compiled", lambda fid: patched({"tolerance": 1}))
     assert [p for p in rules.evaluate(report) if p.rule == "T3-1" and p.col == "自然人"] == []
+
+
+def test_title_defaults_to_the_customary_form_and_may_be_given():
+    report = check_text(report_text(), "r.yaml").report
+    assert report.title == "某某市某某区工业和信息化局2024年政府信息公开工作年度报告"
+    text = report_text().replace("agency:", "title: 某局2024年度政府信息公开工作年度报告\nagency:")
+    assert check_text(text, "r.yaml").report.title == "某局2024年度政府信息公开工作年度报告"
