@@ -130,15 +130,37 @@ def output_paths(files: list[str], options: BuildOptions) -> dict[str, dict[str,
 # ------------------------------------------------------------------ one file
 
 
-def _render(fmt: str, report, problems: list[Problem], options: BuildOptions) -> bytes:
-    if fmt == "html":
+def _render_all(
+    report, problems: list[Problem], options: BuildOptions, formats, pdf_pool=None
+) -> dict[str, bytes]:
+    """Every requested format in memory; the PDF is typeset from the same HTML page."""
+    rendered: dict[str, bytes] = {}
+    html = None
+    if "html" in formats or "pdf" in formats:
         from reportgen.render.html import render_html
 
-        return render_html(report, problems, options.draft, options.template_dir).encode("utf-8")
-    if fmt == "pdf":
-        from reportgen.render.pdf import render_pdf
+        html = render_html(report, problems, options.draft, options.template_dir)
+    pending = None
+    if "pdf" in formats and pdf_pool is not None:
+        from reportgen.render.pdf import html_to_pdf
 
-        return render_pdf(report, problems, options.draft, options.template_dir)
+        pending = pdf_pool.submit(html_to_pdf, html, options.template_dir)
+    for fmt in formats:
+        if fmt == "html":
+            rendered[fmt] = html.encode("utf-8")
+        elif fmt == "docx":
+            rendered[fmt] = _render_docx(report, problems, options)
+    if "pdf" in formats:
+        if pending is not None:
+            rendered["pdf"] = pending.result()
+        else:
+            from reportgen.render.pdf import html_to_pdf
+
+            rendered["pdf"] = html_to_pdf(html, options.template_dir)
+    return {fmt: rendered[fmt] for fmt in formats}
+
+
+def _render_docx(report, problems: list[Problem], options: BuildOptions) -> bytes:
     try:
         from reportgen.render.docx import render_docx
     except ImportError as exc:
@@ -146,8 +168,14 @@ def _render(fmt: str, report, problems: list[Problem], options: BuildOptions) ->
     return render_docx(report, problems=problems, draft=options.draft)
 
 
-def build_file(name: str, targets: dict[str, Path], options: BuildOptions) -> FileResult:
-    """Check one file and, when it may be rendered, write all its formats."""
+def build_file(
+    name: str, targets: dict[str, Path], options: BuildOptions, pdf_pool=None
+) -> FileResult:
+    """Check one file and, when it may be rendered, write all its formats.
+
+    ``pdf_pool`` is an executor (a warmed-up helper process) that typesets the PDF while
+    this process writes the DOCX.
+    """
     from reportgen.validate import check_file, load_previous
 
     started = time.perf_counter()
@@ -172,7 +200,7 @@ def build_file(name: str, targets: dict[str, Path], options: BuildOptions) -> Fi
     draft = bool(outcome.errors) and options.draft
     opts = replace(options, draft=draft)
     try:
-        rendered = {fmt: _render(fmt, outcome.report, outcome.problems, opts) for fmt in targets}
+        rendered = _render_all(outcome.report, outcome.problems, opts, tuple(targets), pdf_pool)
     except ReportgenError as exc:
         return _failed(result, f"{exc}", started)
     except Exception as exc:  # a renderer bug must not stop the other files
@@ -208,11 +236,14 @@ def build_all(
     """Build every file, yielding results as they complete (in-process when jobs is 1)."""
     plan = output_paths(files, options)
     jobs = max(1, jobs or os.cpu_count() or 1)
-    if jobs == 1 or len(files) == 1:
+    if jobs == 1:
         for name in files:
             yield build_file(name, plan[name], options)
         return
-    with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
+    if len(files) == 1:
+        yield _build_one_with_helper(files[0], plan[files[0]], options)
+        return
+    with ProcessPoolExecutor(max_workers=min(jobs, len(files)), mp_context=_context()) as pool:
         futures = {pool.submit(_job, (name, plan[name], options)): name for name in files}
         for future in as_completed(futures):
             name = futures[future]
@@ -220,6 +251,26 @@ def build_all(
                 yield future.result()
             except Exception as exc:  # the worker died (killed, out of memory)
                 yield FileResult(name, FAILED, message=f"{type(exc).__name__}: {exc}")
+
+
+def _build_one_with_helper(name: str, targets: dict[str, Path], options: BuildOptions):
+    """One file on several cores: a helper process loads WeasyPrint and the fonts while
+    this one validates and renders HTML and DOCX, then typesets the PDF."""
+    if "pdf" not in targets:
+        return build_file(name, targets, options)
+    from reportgen.render.pdf import warm_up
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
+        pool.submit(warm_up, options.template_dir)
+        return build_file(name, targets, options, pdf_pool=pool)
+
+
+def _context():
+    """Fork where available: workers start at once, without importing reportgen again."""
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
 def summary(results: list[FileResult], seconds: float) -> dict[str, Any]:
