@@ -199,3 +199,13 @@ def test_doctor_flags_missing_fonts(tmp_path, capsys, monkeypatch):
     code, out, _ = run(["doctor"], capsys)
     assert code == 1
     assert "apt-get install -y fonts-noto-cjk" in out
+
+
+def test_broken_template_is_a_usage_error(tmp_path, capsys):
+    src = write(tmp_path / "r.yaml", report_yaml(2024))
+    tpl = tmp_path / "tpl"
+    write(tpl / "report.html.j2", "{% block letterhead %}unclosed")
+    code, _, err = run(["build", src, "--to", "html", "--template-dir", tpl], capsys)
+    assert code == 2
+    assert "模板" in err
+    assert not (tmp_path / "r.html").exists()

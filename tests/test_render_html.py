@@ -505,3 +505,12 @@ def test_user_template_is_sandboxed(tmp_path: Path):
     (tmp_path / "report.html.j2").write_text('{{ asset("../../etc/passwd") }}')
     with pytest.raises(RenderError):
         render_html(load(), template_dir=tmp_path)
+
+
+def test_user_stylesheet_replaces_and_extends_the_builtin(tmp_path: Path):
+    (tmp_path / "print.css").write_text(
+        '{% include "default/print.css" %}\n.letterhead { color: #c00; }\n', encoding="utf-8"
+    )
+    html = render_html(load(), template_dir=tmp_path)
+    style = html.split('<style media="print">', 1)[1].split("</style>", 1)[0]
+    assert "size: A4;" in style and ".letterhead { color: #c00; }" in style
