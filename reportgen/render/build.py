@@ -173,8 +173,8 @@ def build_file(
 ) -> FileResult:
     """Check one file and, when it may be rendered, write all its formats.
 
-    ``pdf_pool`` is an executor (a warmed-up helper process) that typesets the PDF while
-    this process writes the DOCX.
+    ``pdf_pool`` is an executor (a helper process that has already imported WeasyPrint)
+    that typesets the PDF while this process renders the DOCX.
     """
     from reportgen.validate import check_file, load_previous
 
@@ -254,15 +254,18 @@ def build_all(
 
 
 def _build_one_with_helper(name: str, targets: dict[str, Path], options: BuildOptions):
-    """One file on several cores: a helper process loads WeasyPrint and the fonts while
-    this one validates and renders HTML and DOCX, then typesets the PDF."""
+    """One file on several cores: a helper process imports WeasyPrint (about half a
+    second) while this one validates and renders HTML, then typesets the PDF while this
+    one renders the DOCX."""
     if "pdf" not in targets:
         return build_file(name, targets, options)
-    from reportgen.render.pdf import warm_up
-
     with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
-        pool.submit(warm_up, options.template_dir)
+        pool.submit(_load_weasyprint)
         return build_file(name, targets, options, pdf_pool=pool)
+
+
+def _load_weasyprint() -> None:
+    import weasyprint  # noqa: F401
 
 
 def _context():

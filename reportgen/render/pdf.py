@@ -254,22 +254,6 @@ def html_to_pdf(html: str, template_dir: str | Path | None = None) -> bytes:
         raise RenderError(f"PDF 排版失败：{type(exc).__name__}: {exc}") from exc
 
 
-def warm_up(template_dir: str | Path | None = None) -> None:
-    """Load WeasyPrint and the fonts of every role by typesetting a few characters.
-
-    ``reportgen build`` runs this in a helper process while the main one validates the
-    report and writes HTML and DOCX, so the PDF that follows starts warm.
-    """
-    from reportgen.render.fonts import load_font_map
-
-    font_map = load_font_map(template_dir)
-    lines = "".join(
-        f'<p style="font-family: {font_map.css_stack(role)}">政府信息公开 0123 — 1 —</p>'
-        for role in font_map.roles
-    )
-    html_to_pdf(f'<html lang="zh-CN"><body>{lines}</body></html>', template_dir)
-
-
 def render_pdf(
     report: Report,
     problems: list[Problem] | None = None,
