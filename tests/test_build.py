@@ -140,6 +140,20 @@ def test_user_template_dir_is_used(tmp_path, capsys):
     assert dom.find("p", class_="letterhead").text() == "某某市人民政府办公室"
 
 
+def test_user_template_dir_reaches_the_docx(tmp_path, capsys):
+    import docx
+    from docx.oxml.ns import qn
+
+    src = write(tmp_path / "r.yaml", report_yaml(2024))
+    tpl = tmp_path / "tpl"
+    write(tpl / "fonts.yaml", "body: [方正仿宋_GBK]\n")
+    code, _, _ = run(["build", src, "--to", "docx", "--template-dir", tpl], capsys)
+    assert code == 0
+    document = docx.Document(str(tmp_path / "r.docx"))
+    fonts = document.styles["Normal"].element.rPr.find(qn("w:rFonts"))
+    assert fonts.get(qn("w:eastAsia")) == "方正仿宋_GBK"
+
+
 def test_unreadable_file_exits_2_others_still_built(tmp_path, capsys):
     good = write(tmp_path / "good.yaml", report_yaml(2024))
     code, out, _ = run(

@@ -161,11 +161,11 @@ def _render_all(
 
 
 def _render_docx(report, problems: list[Problem], options: BuildOptions) -> bytes:
-    try:
-        from reportgen.render.docx import render_docx
-    except ImportError as exc:
-        raise RuntimeError(f"DOCX 渲染器不可用：{exc}") from None
-    return render_docx(report, problems=problems, draft=options.draft)
+    from reportgen.render.docx import render_docx
+
+    return render_docx(
+        report, problems=problems, draft=options.draft, template_dir=options.template_dir
+    )
 
 
 def build_file(
