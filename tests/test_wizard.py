@@ -81,7 +81,7 @@ SEED_002_TABLE_2 = [
     "1233",  # 采购项目数量
 ]
 SEED_002_TABLE_3 = [
-    "241 16 0 0 0 2",
+    "\x1b[200~241\t16\t0\t0\t0\t2\t259\r\n\x1b[201~",  # a bracketed paste, total included
     "5\t0\t0\t0\t0\t0",  # pasted from a spreadsheet
     "111，5，0，0，0，0",  # typed with Chinese commas
     "10 2 0 0 0 0 12",  # pasted with its total

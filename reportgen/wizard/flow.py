@@ -372,12 +372,13 @@ class Wizard:
         elif how == "skip":
             text = ""
         elif how == "inline":
+            self.ui.say(f"  在下面输入或粘贴正文，可以多行；{MULTILINE_DONE}。", style="dim")
             text = _clean_text(
                 self.ui.text(
-                    f"{section.label}：",
+                    "正文：",
                     default=current,
                     check=lambda t: check(_clean_text(t)),
-                    instruction=f"（{MULTILINE_DONE}）",
+                    instruction="",
                     multiline=True,
                 )
             )
@@ -500,7 +501,7 @@ class Wizard:
             rows: dict[str, tuple[str, list[Question]]] = {}
             for q in step_questions(self.fmt, step, self.store):
                 key = q.row.dotted if q.row is not None else q.key
-                title = " › ".join((*q.context[1:], q.row.label)) if q.row else q.title
+                title = _row_title(q.row) if q.row is not None and q.row.label else q.title
                 rows.setdefault(key, (title, []))[1].append(q)
             choices = [("继续（不平衡的列稍后仍可在检查时修改）", _CONTINUE)]
             choices += [(f"返回修改：{title}", key) for key, (title, _) in rows.items()]
@@ -594,6 +595,17 @@ class Wizard:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _row_title(row) -> str:
+    """A row with its keyed groups: （三）不予公开 › 1.属于国家秘密."""
+    names = [row.label]
+    parent = row.parent
+    while parent is not None:
+        if parent.key:
+            names.append(parent.label)
+        parent = parent.parent
+    return " › ".join(reversed(names))
 
 
 def _holds(op: str, left: Any, right: Any) -> bool:

@@ -31,14 +31,20 @@ def _validator(check: Callable[[str], str | None] | None):
 
 
 def _line_bindings():
-    """Tab inserts a separator, so a row typed with Tab between numbers works like a paste."""
+    """A row pasted from a spreadsheet (tabs, a trailing newline) shows as numbers separated
+    by spaces, and Tab typed between numbers works as a separator too."""
     from prompt_toolkit.key_binding import KeyBindings
+    from prompt_toolkit.keys import Keys
 
     bindings = KeyBindings()
 
     @bindings.add("c-i")
     def _(event) -> None:
-        event.current_buffer.insert_text("\t")
+        event.current_buffer.insert_text(" ")
+
+    @bindings.add(Keys.BracketedPaste)
+    def _(event) -> None:
+        event.current_buffer.insert_text(" ".join(event.data.split()))
 
     return bindings
 
