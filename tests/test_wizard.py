@@ -384,6 +384,17 @@ def test_edit_reopens_a_section_with_current_values(tmp_path, capsys):
     assert after.sections == before.sections
 
 
+def test_edit_interrupted_without_changes_leaves_no_draft(tmp_path, capsys):
+    path = tmp_path / "2024.yaml"
+    path.write_text(report_text(2024), encoding="utf-8")
+    before = path.read_bytes()
+    ui = Scripted([CTRL_C])
+    assert run_session(edit_session(ui, path)) == 130
+    assert "没有修改" in capsys.readouterr().out
+    assert path.read_bytes() == before
+    assert not list(tmp_path.glob("*.draft"))
+
+
 def test_editor_route_strips_the_hint_lines(tmp_path):
     keys = seed_002_keys()
     keys[4:6] = [DOWN + E]  # overview via the editor

@@ -53,6 +53,8 @@ class AnswerStore:
         self.previous = previous
         self.values: dict[str, Any] = dict(values or {})
         self.autosave = autosave
+        #: True once an answer was given in this session (loading a file does not count)
+        self.changed = False
 
     # -------------------------------------------------------------- mapping access
 
@@ -77,17 +79,20 @@ class AnswerStore:
     def set(self, key: str, value: Any) -> None:
         self.values[key] = value
         if self.autosave:
+            self.changed = True
             self.save_draft()
 
     def update(self, values: dict[str, Any]) -> None:
         self.values.update(values)
         if self.autosave:
+            self.changed = True
             self.save_draft()
 
     def forget(self, keys: list[str]) -> None:
         for key in keys:
             self.values.pop(key, None)
         if self.autosave:
+            self.changed = True
             self.save_draft()
 
     # -------------------------------------------------------------- drafts
@@ -143,6 +148,7 @@ class AnswerStore:
             previous=payload.get("previous"),
             values=payload["answers"],
         )
+        store.changed = True  # a draft holds answers that are not in the report file yet
         if store.draft_path.resolve() != path.resolve():
             # A draft renamed or moved by hand: keep saving to where it is now.
             store.target = path.with_name(path.name.removesuffix(DRAFT_SUFFIX) or "report.yaml")

@@ -761,6 +761,9 @@ def _report_draft(wizard: Wizard, reason: str) -> None:
     if not store.answered:
         wizard.ui.say(reason + "尚未填写任何内容。")
         return
+    if store.mode == "edit" and not store.changed:
+        wizard.ui.say(reason + f"没有修改，{store.target} 保持原样。")
+        return
     path = store.save_draft()
     shown = os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
     wizard.ui.say(
