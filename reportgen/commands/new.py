@@ -51,7 +51,7 @@ def _open(setup):
     "--previous",
     "-p",
     type=click.Path(exists=True, dir_okay=False),
-    help="上一年度的报告文件：预填机关名称、上年结转、现行有效件数等。",
+    help="上一年度的报告文件：预填机关名称、上年结转和现行有效的文件数等。",
 )
 @click.option(
     "--resume",
