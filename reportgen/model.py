@@ -37,7 +37,7 @@ CELL_ANNOTATIONS = {"count": COUNT, "signed": SIGNED, "money": MONEY}
 
 
 class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False)
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 def _field(annotation: Any, title: str, *, optional: bool, description: str | None = None):
