@@ -246,6 +246,79 @@ def _build(events: Any, src: Source, record: bool = False) -> Any:
     return root
 
 
+_ScalarEvent = yaml.ScalarEvent
+_MappingStart = yaml.MappingStartEvent
+_SequenceStart = yaml.SequenceStartEvent
+_CollectionEnd = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _build_fast(events: Any, name: str) -> Any:
+    """:func:`_build` without marks or paths, for the common case of a file that is fine.
+
+    Anything unusual (a duplicate key, a document that is empty) is handed to the full
+    builder, which knows every location; other refusals carry the event's own mark.
+    """
+    stack: list[list[Any]] = []  # [container, pending key or None]
+    root: Any = None
+    documents = 0
+    for event in events:
+        kind = type(event)
+        if kind is _ScalarEvent or kind is _MappingStart or kind is _SequenceStart:
+            if event.anchor:
+                raise _anchor_error(name, event)
+            if kind is _ScalarEvent:
+                text = event.value
+                if event.tag is None and event.implicit[0] and text.isdigit() and text.isascii():
+                    value: Any = int(text)
+                else:
+                    value = _scalar(event, name)
+                opened = None
+            else:
+                expected = _MAP if kind is _MappingStart else _SEQ
+                if event.tag not in (None, "!", expected):
+                    raise _error(name, event.start_mark, f"不支持 YAML 标签 {event.tag}")
+                value = opened = {} if kind is _MappingStart else []
+            if not stack:
+                root = value
+            else:
+                frame = stack[-1]
+                container = frame[0]
+                if type(container) is list:
+                    container.append(value)
+                elif frame[1] is None:  # a key
+                    if opened is not None:
+                        raise _error(name, event.start_mark, "键必须是简单的名称")
+                    if type(value) is not str:
+                        value = str(value).lower() if isinstance(value, bool) else str(value)
+                    if value == "<<":
+                        raise _error(name, event.start_mark, "报告文件中不能使用 YAML 合并键（<<）")
+                    if value in container:
+                        raise _Duplicate
+                    frame[1] = value
+                    continue
+                else:
+                    container[frame[1]] = value
+                    frame[1] = None
+            if opened is not None:
+                stack.append([opened, None])
+        elif kind in _CollectionEnd:
+            stack.pop()
+        elif kind is yaml.AliasEvent:
+            raise _anchor_error(name, event)
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _error(
+                    name,
+                    event.start_mark,
+                    "文件中有多个 YAML 文档（---）",
+                    "一个文件只写一份报告。",
+                )
+    if documents == 0 or root is None:
+        raise _Duplicate  # let the full builder decide (empty file, or a lone null)
+    return root
+
+
 def _only_null(text: str) -> bool:
     """True for a file with nothing but comments and blank lines."""
     return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
@@ -276,7 +349,7 @@ def parse_text(text: str, name: str = "<string>") -> Source:
     src = Source(name=name, data=None, text=text)
     try:
         try:
-            src.data = _build(_events(text), src)
+            src.data = _build_fast(_events(text), name)
         except _Duplicate:
             src._record()  # raises the located duplicate-key error
     except yaml.MarkedYAMLError as exc:
