@@ -105,15 +105,15 @@ class Cell:
         return "".join(parts)
 
 
-def column_title(node: Node) -> str:
-    """A column's label with its keyed ancestors (复议后起诉·总计), for unambiguous messages."""
+def column_title(node: Node, separator: str = "·") -> str:
+    """A label with its keyed ancestors (复议后起诉·总计), for unambiguous messages."""
     names = [node.label]
     parent = node.parent
     while parent is not None:
         if parent.key:
             names.append(parent.label)
         parent = parent.parent
-    return "·".join(reversed(names))
+    return separator.join(reversed(names))
 
 
 @dataclass(frozen=True, eq=False)

@@ -235,12 +235,7 @@ def _build(events: Any, src: Source, record: bool = False) -> Any:
         elif kind is yaml.DocumentStartEvent:
             documents += 1
             if documents > 1:
-                raise _error(
-                    name,
-                    event.start_mark,
-                    "文件中有多个 YAML 文档（---）",
-                    "一个文件只写一份报告。",
-                )
+                raise _second_document(name, event)
     if documents == 0 or (root is None and not stack and _only_null(src.text)):
         raise InputError("文件是空的", file=name, hint="用 reportgen init 生成一份报告模板。")
     return root
@@ -308,12 +303,7 @@ def _build_fast(events: Any, name: str) -> Any:
         elif kind is yaml.DocumentStartEvent:
             documents += 1
             if documents > 1:
-                raise _error(
-                    name,
-                    event.start_mark,
-                    "文件中有多个 YAML 文档（---）",
-                    "一个文件只写一份报告。",
-                )
+                raise _second_document(name, event)
     if documents == 0 or root is None:
         raise _Duplicate  # let the full builder decide (empty file, or a lone null)
     return root
@@ -322,6 +312,10 @@ def _build_fast(events: Any, name: str) -> Any:
 def _only_null(text: str) -> bool:
     """True for a file with nothing but comments and blank lines."""
     return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+
+
+def _second_document(name: str, event: Any) -> InputError:
+    return _error(name, event.start_mark, "文件中有多个 YAML 文档（---）", "一个文件只写一份报告。")
 
 
 def _anchor_error(name: str, event: Any) -> InputError:

@@ -599,13 +599,7 @@ class Wizard:
 
 def _row_title(row) -> str:
     """A row with its keyed groups: （三）不予公开 › 1.属于国家秘密."""
-    names = [row.label]
-    parent = row.parent
-    while parent is not None:
-        if parent.key:
-            names.append(parent.label)
-        parent = parent.parent
-    return " › ".join(reversed(names))
+    return column_title(row, " › ")
 
 
 def _holds(op: str, left: Any, right: Any) -> bool:
