@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from reportgen.definition import Format
 from reportgen.importer.labels import key, number_of, simplified
+from reportgen.importer.result import Finding, ImportResult
 from reportgen.importer.sources import Line
 
 _HEADING_SIMILARITY = 0.45
@@ -96,8 +97,6 @@ class TitleBlock:
     agency: str | None
     year: int | None
     title_index: int | None
-    published: dt.date | None = None
-    published_from: str | None = None  # 落款 | 发布时间
 
 
 def read_title(lines: list[Line], limit: int) -> TitleBlock:
@@ -193,3 +192,76 @@ def paragraphs(lines: list[Line], kind: str) -> list[str]:
         else:
             out.append(text)
     return out
+
+
+# --------------------------------------------------------------------------- import
+
+
+def read_sections(
+    result: ImportResult,
+    lines: list[Line],
+    headings: dict[str, Heading],
+    title: TitleBlock,
+    kind: str,
+    table_start: int,
+) -> None:
+    """Fill ``result`` with the section texts, the preface and the signature date.
+
+    Sections 二, 三 and 四 are tables and bring no text; section 一 stops where the tables
+    start when section 二 has no heading.  The signature is taken off the last text
+    section; without one, the web page's 发布时间 gives the date, and the report file says so.
+    """
+    fmt = result.format
+    positions = sorted((h.index, h.section) for h in headings.values())
+    result.sections_found = {
+        s.key: (headings[s.key].text if s.key in headings else None) for s in fmt.sections
+    }
+    texts: dict[str, list[str]] = {}
+    for n, (begin, section) in enumerate(positions):
+        stop = positions[n + 1][0] if n + 1 < len(positions) else len(lines)
+        if section in ("proactive", "applications", "appeals"):
+            continue
+        if section == "overview":
+            stop = min(stop, table_start) if table_start > begin else stop
+        body = lines[begin + 1 : stop]
+        paras = paragraphs(body, kind)
+        heading_key = key(headings[section].text)
+        while paras and key(paras[0]) == heading_key:
+            paras.pop(0)  # the heading repeated (seed 003)
+        texts[section] = paras
+    # Preface: between the title block and section 一.
+    first = positions[0][0] if positions else table_start
+    begin = (title.title_index or -1) + 1
+    preface = [p for p in paragraphs(lines[begin:first], kind) if not _is_title(p, result.agency)]
+    last_text = next(
+        (s for _, s in reversed(positions) if s in ("other_matters", "problems", "overview")), None
+    )
+    published = None
+    if last_text:
+        texts[last_text], published = signature(texts[last_text], result.agency)
+    if published:
+        result.published, result.published_from = published, "落款"
+    else:
+        web = web_date(lines, min(len(lines), 12))
+        if web:
+            result.published, result.published_from = web, "发布时间"
+    sections: dict[str, str] = {}
+    if preface:
+        sections["preface"] = "\n".join(preface)
+    for s in fmt.text_sections:
+        sections[s.key] = "\n".join(texts.get(s.key, []))
+        if s.key not in headings:
+            result.findings.append(Finding("warning", f"原文中找不到“{s.label}”这一部分"))
+    for s in fmt.sections:
+        if s.kind == "table" and s.key not in headings:
+            result.findings.append(Finding("info", f"原文中找不到标题“{s.label}”"))
+    result.sections = sections
+    result.data["sections"] = sections
+    if result.published:
+        result.data["published"] = result.published
+
+
+def _is_title(text: str, agency: str) -> bool:
+    """A repeat of the title (or the agency's name) above the preface, not preface text."""
+    k = key(text)
+    return bool(agency) and k and (k in key(agency) or ("年度报告" in k and len(k) < 40))

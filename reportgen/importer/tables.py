@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from reportgen.definition import DefinitionError, Format, Node, formats
-from reportgen.importer.labels import Label, LabelIndex
+from reportgen.definition import DefinitionError, Format, Node, Table, formats
+from reportgen.importer.labels import LabelIndex
 from reportgen.importer.sources import Line
 
 BLANK_MARKS = {"", "-", "/", "—", "－", "／", "\\", "–", "——", "无", "空"}
@@ -220,7 +220,29 @@ def block_of(fmt_id: str, table: str, dotted: str):
         return None
 
 
-def row_fits(fmt: Format, table: str, node: Node | None):
+def row_leaves(table: Table) -> list[Node]:
+    """Every row of a table, block after block (table 二 has four or five blocks)."""
+    return [leaf for block in table.blocks for leaf in block.row_leaves]
+
+
+def row_columns(fmt: Format, table: str, dotted: str) -> list[Node] | None:
+    """The value columns of row ``dotted`` of a table in format ``fmt``.
+
+    Table 四's one unlabelled row and a table-三 row of the other version (（六）其他处理
+    printed one way or the other) have the columns of the table's first block; a table-二
+    row of the other version has none here (None): it is reported, not read.
+    """
+    t = fmt.tables[table]
+    if table != "appeals":
+        found = block_of(fmt.id, table, dotted)
+        if found is not None:
+            return found[0].column_leaves
+        if table != "applications":
+            return None
+    return t.blocks[0].column_leaves
+
+
+def row_fits(table: str):
     """The balancing rule one row must satisfy, as a predicate on its values."""
     if table == "applications":
         return lambda v: len(v) != 7 or v[6] == sum(v[:6])
@@ -229,8 +251,9 @@ def row_fits(fmt: Format, table: str, node: Node | None):
     return lambda v: True
 
 
-def settle(row: RowRead, fmt: Format, width: int) -> None:
-    """Turn the raw tokens of a row into ``width`` values, or say why it cannot."""
+def settle(row: RowRead, fmt: Format, columns: list[Node]) -> None:
+    """Turn the raw tokens of a row into one value per column, or say why it cannot."""
+    width = len(columns)
     tokens = [t for t in row.raw if t.kind in ("value", "blank")]
     if len(tokens) > width or not all(t.line.exact for t in tokens):
         # Empty cells around the values are the label columns and colspan padding of a
@@ -243,7 +266,6 @@ def settle(row: RowRead, fmt: Format, width: int) -> None:
         tokens.pop(0)
     while len(tokens) > width and tokens[-1].kind == "blank":
         tokens.pop()
-    columns = _columns(fmt, row)
     if len(tokens) > width:
         row.status = "unreadable"
         row.reason = f"有 {len(tokens)} 个数，应为 {width} 个（列无法对齐）"
@@ -251,7 +273,7 @@ def settle(row: RowRead, fmt: Format, width: int) -> None:
     if len(tokens) < width:
         texts = [t.text for t in tokens]
         if tokens and all(t.kind == "value" for t in tokens):
-            found, complete = split_candidates(texts, width, row_fits(fmt, row.table, row.node))
+            found, complete = split_candidates(texts, width, row_fits(row.table))
             if len(found) == 1 and complete:
                 row.values = found[0]
                 row.status = "split"
@@ -282,7 +304,12 @@ def settle(row: RowRead, fmt: Format, width: int) -> None:
         if token.kind == "blank":
             values.append(None)
             continue
-        ctype = column.cell or (row.node.cell if row.node else None) or _cell_type(fmt, row)
+        ctype = (
+            column.cell
+            or (row.node.cell if row.node else None)
+            or fmt.tables[row.table].cell_type
+            or "count"
+        )
         value, unit, error = parse_value(token.text, ctype)
         if error:
             row.status = "unreadable"
@@ -292,21 +319,3 @@ def settle(row: RowRead, fmt: Format, width: int) -> None:
             row.unit = unit
         values.append(value)
     row.values = values
-
-
-def _cell_type(fmt: Format, row: RowRead) -> str:
-    return fmt.tables[row.table].cell_type or "count"
-
-
-def _columns(fmt: Format, row: RowRead) -> list[Node]:
-    table = fmt.tables[row.table]
-    block = table.blocks[0]
-    if row.node is not None and row.node.key:
-        found = block_of(fmt.id, row.table, row.node.dotted)
-        if found is not None:  # else a row of the other version (table 三 （六）): same columns
-            block = found[0]
-    return block.column_leaves
-
-
-def label_kind(label: Label | None) -> str | None:
-    return label.kind if label else None
