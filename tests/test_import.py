@@ -570,3 +570,17 @@ def test_round_trip_from_rendered_samples(built, sample, kind):
         if "{{" in report.sections.get(section.key, ""):
             continue
         assert got == want, section.key
+
+
+def test_reports_before_2019_are_refused_with_a_message(tmp_path, capsys):
+    from reportgen.cli import main
+
+    source = tmp_path / "old.txt"
+    source.write_text(
+        "某某局2017年政府信息公开工作年度报告\n一、概述\n2017年，我局……\n", encoding="utf-8"
+    )
+    with pytest.raises(SystemExit) as info:
+        main(["import", str(source), "-o", str(tmp_path / "old.yaml")])
+    assert info.value.code == 2
+    assert "不支持 2017 年的报告" in capsys.readouterr().err
+    assert not (tmp_path / "old.yaml").exists()

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from reportgen.definition import Node, formats
+from reportgen.definition import Node, format_for_year, formats
 from reportgen.errors import InputError
 from reportgen.importer import sections as sec
 from reportgen.importer import versions
@@ -38,6 +38,12 @@ def import_document(document: Document) -> ImportResult:
             "找不到报告标题中的年度（如“2024年政府信息公开工作年度报告”）",
             file=document.name,
             hint="导入的应是一份政府信息公开工作年度报告。",
+        )
+    if format_for_year(title.year) is None:
+        raise InputError(
+            f"不支持 {title.year} 年的报告：2019 年以前的年度报告格式完全不同",
+            file=document.name,
+            hint="reportgen 支持 2019 年及以后的年度报告（2019年版和2021年版格式）。",
         )
     findings: list[Finding] = []
     start, end = table_region(lines, headings, title.title_index, labels)
