@@ -8,10 +8,10 @@ question.  The draft is removed once the report file is written.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,15 @@ from typing import Any
 from reportgen.atomic import atomic_write_text
 from reportgen.definition import Format
 from reportgen.errors import InputError
-from reportgen.wizard.questions import all_cell_questions
+from reportgen.wizard.questions import (
+    ENTRY_MODE,
+    ROWS,
+    AnswerError,
+    all_cell_questions,
+    balanced_key,
+    parse_value,
+    stored,
+)
 
 DRAFT_KIND = "reportgen-wizard-draft"
 DRAFT_VERSION = 1
@@ -29,6 +37,14 @@ DRAFT_SUFFIX = ".draft"
 def fillable_keys(fmt: Format) -> set[str]:
     """Cell paths and row attributes of ``fmt`` (answers for another format are ignored)."""
     return {k for q in all_cell_questions(fmt) for k in q.keys}
+
+
+def put(tree: dict[str, Any], key: str, value: Any) -> None:
+    """Set ``value`` at the dotted ``key`` of a nested mapping, creating the levels above."""
+    *parents, last = key.split(".")
+    for part in parents:
+        tree = tree.setdefault(part, {})
+    tree[last] = value
 
 
 def draft_path_for(target: str | Path) -> Path:
@@ -64,33 +80,14 @@ class AnswerStore:
     def __getitem__(self, key: str) -> Any:
         return self.values[key]
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.values)
-
-    def __len__(self) -> int:
-        return len(self.values)
-
     def get(self, key: str, default: Any = None) -> Any:
         return self.values.get(key, default)
 
-    def keys(self):
-        return self.values.keys()
-
     def set(self, key: str, value: Any) -> None:
-        self.values[key] = value
-        if self.autosave:
-            self.changed = True
-            self.save_draft()
+        self.update({key: value})
 
     def update(self, values: dict[str, Any]) -> None:
         self.values.update(values)
-        if self.autosave:
-            self.changed = True
-            self.save_draft()
-
-    def forget(self, keys: list[str]) -> None:
-        for key in keys:
-            self.values.pop(key, None)
         if self.autosave:
             self.changed = True
             self.save_draft()
@@ -154,6 +151,58 @@ class AnswerStore:
             store.target = path.with_name(path.name.removesuffix(DRAFT_SUFFIX) or "report.yaml")
         return store
 
+    @classmethod
+    def from_report_file(cls, path: str | Path) -> AnswerStore:
+        """A report file as answers, for ``reportgen edit``: every value that parses is kept;
+        a value that does not (a typing slip in the YAML) is asked again."""
+        from reportgen.report import dig
+        from reportgen.source import read_source
+        from reportgen.validate import normalise_rows, pick_format
+
+        src = read_source(path)
+        fmt, problems = pick_format(src)
+        if fmt is None:
+            raise InputError(problems[0].message, file=str(path), hint=problems[0].hint)
+        normalise_rows(fmt, src)
+        data = src.data
+        store = cls(path, mode="edit", autosave=False)
+        store.set("year", data["year"])
+        agency = data.get("agency")
+        if isinstance(agency, str) and agency.strip():
+            store.set("agency", agency.strip())
+        published = data.get("published")
+        if isinstance(published, dt.date):
+            store.set("published", published.isoformat())
+        elif published is None:
+            store.set("published", None)
+        sections = data.get("sections") if isinstance(data.get("sections"), dict) else {}
+        for key, text in sections.items():
+            if isinstance(text, str):
+                store.set(f"sections.{key}", text)
+        for section in fmt.text_sections:
+            if f"sections.{section.key}" not in store:
+                store.set(f"sections.{section.key}", "")
+        questions = all_cell_questions(fmt)
+        for q in questions:
+            for key in q.keys:
+                value = dig(data, tuple(key.split(".")))
+                if value is None:
+                    continue
+                if q.kind == "choice":
+                    if any(value == v for _, v in q.choices):
+                        store.set(key, value)
+                    continue
+                with contextlib.suppress(AnswerError):
+                    store.set(key, stored(parse_value(q.cells[0].type, str(value))))
+        for q in questions:
+            if q.kind == "choice" and q.key not in store and q.choices[0][1] is None:
+                store.set(q.key, None)  # an optional header variant that the file leaves out
+        store.set(ENTRY_MODE, ROWS)
+        for table in fmt.tables.values():
+            store.set(balanced_key(table), True)
+        store.autosave = True
+        return store
+
     # -------------------------------------------------------------- the report data
 
     def report_data(self, fmt: Format) -> dict[str, Any]:
@@ -174,12 +223,8 @@ class AnswerStore:
         for key, value in self.values.items():
             if key not in known or value is None:
                 continue
-            parts = key.split(".")
             cell = fmt.cells.get(key)
             if cell is not None:
                 value = Decimal(str(value)) if cell.type == "money" else int(value)
-            node = data
-            for part in parts[:-1]:
-                node = node.setdefault(part, {})
-            node[parts[-1]] = value
+            put(data, key, value)
         return data

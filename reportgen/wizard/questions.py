@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -42,6 +42,19 @@ def balanced_key(table: Table) -> str:
 
 class AnswerError(ValueError):
     """An answer that cannot be used; the message is shown under the prompt."""
+
+
+def checker(parse: Callable[[str], Any]) -> Callable[[str], str | None]:
+    """A prompt check from a parser: its :class:`AnswerError` message, or None when fine."""
+
+    def check(text: str) -> str | None:
+        try:
+            parse(text)
+        except AnswerError as exc:
+            return str(exc)
+        return None
+
+    return check
 
 
 _SIGNS = {"+": 1, "＋": 1, "-": -1, "−": -1, "－": -1}
@@ -200,6 +213,11 @@ class Question:
         return all(k in answers for k in self.keys)
 
 
+def unfold(text: str) -> str:
+    """Drop the spaces YAML folding leaves between Chinese characters in help texts."""
+    return re.sub(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])", "", text)
+
+
 @dataclass(frozen=True)
 class Step:
     """A part of the report the wizard walks through, and the menu entry to revisit it."""
@@ -239,17 +257,21 @@ def line_table(table: Table) -> bool:
     return all(c.type == "count" for c in table.cells.values() if not c.computed)
 
 
+def _lineage(node: Node | None) -> list[str]:
+    """The labels from the outermost group down to ``node``."""
+    labels = []
+    while node is not None:
+        labels.append(node.label)
+        node = node.parent
+    return labels[::-1]
+
+
 def _row_context(table: Table, block: Block, row: Node) -> tuple[str, ...]:
+    """The headings above a row's questions: the table, the block title, the row groups."""
     context = [f"{table.name} {table.caption}"]
     if block.title:
         context.append(block.title)
-    parent = row.parent
-    groups = []
-    while parent is not None:
-        groups.append(parent.label)
-        parent = parent.parent
-    context += reversed(groups)
-    return tuple(context)
+    return (*context, *_lineage(row.parent))
 
 
 def _total_cell(table: Table, block: Block, row: Node, cells: list[Cell]) -> Cell | None:
@@ -310,21 +332,12 @@ def table_questions(fmt: Format, table: Table, mode: str = CELLS) -> list[Questi
                 if column.sum_of:
                     continue
                 cell = table.cells[cell_path(table, row, column)]
-                row_key = f"{table.key}.{row.dotted}"
                 unit_key = column.extra.get("unit_key")
                 if unit_key:
-                    questions.append(
-                        Question(
-                            key=f"{row_key}.{unit_key}",
-                            kind="choice",
-                            step=table.key,
-                            title=f"{row.label} · {column.label}的单位",
-                            context=context,
-                            choices=tuple((u, u) for u in column.extra["units"]),
-                            row=row,
-                        )
-                    )
-                name = " · ".join(p for p in (row.label, _column_name(column)) if p)
+                    units = [(u, u) for u in column.extra["units"]]
+                    title = f"{row.label} · {column.label}的单位"
+                    questions.append(_choice(table, row, unit_key, title, context, units))
+                name = " · ".join(p for p in (row.label, " · ".join(_lineage(column))) if p)
                 unit = column.extra.get("unit")
                 questions.append(
                     Question(
@@ -342,27 +355,29 @@ def table_questions(fmt: Format, table: Table, mode: str = CELLS) -> list[Questi
                 for variant, options in column.extra.get("variants", {}).items():
                     choices = [(column.label, None)]
                     choices += [(label, value) for value, label in options.items()]
-                    questions.append(
-                        Question(
-                            key=f"{row_key}.{variant}",
-                            kind="choice",
-                            step=table.key,
-                            title=f"{row.label} · 表头写法",
-                            context=context,
-                            choices=tuple(choices),
-                            row=row,
-                        )
-                    )
+                    title = f"{row.label} · 表头写法"
+                    questions.append(_choice(table, row, variant, title, context, choices))
     return questions
 
 
-def _column_name(column: Node) -> str:
-    names = [column.label]
-    parent = column.parent
-    while parent is not None:
-        names.append(parent.label)
-        parent = parent.parent
-    return " · ".join(reversed(names))
+def _choice(
+    table: Table,
+    row: Node,
+    attribute: str,
+    title: str,
+    context: tuple[str, ...],
+    choices: list[tuple[str, Any]],
+) -> Question:
+    """A row attribute picked from the definition's options (a unit, a header variant)."""
+    return Question(
+        key=f"{table.key}.{row.dotted}.{attribute}",
+        kind="choice",
+        step=table.key,
+        title=title,
+        context=context,
+        choices=tuple(choices),
+        row=row,
+    )
 
 
 def step_questions(fmt: Format, step: Step, answers: Mapping[str, Any]) -> list[Question]:
@@ -377,25 +392,3 @@ def step_questions(fmt: Format, step: Step, answers: Mapping[str, Any]) -> list[
 def all_cell_questions(fmt: Format) -> list[Question]:
     """Every single-cell and attribute question of every table (for loading a file)."""
     return [q for t in fmt.tables.values() for q in table_questions(fmt, t, CELLS)]
-
-
-def placeholder_example(fmt: Format) -> tuple[str, str]:
-    """A placeholder citing a real total of table 三, and what it stands for."""
-    table = fmt.tables["applications"]
-    for cell in table.cells.values():
-        if cell.column.sum_of and not cell.row.sum_of:
-            return "{{ " + cell.path + " }}", cell.describe()
-    cell = next(iter(table.cells.values()))
-    return "{{ " + cell.path + " }}", cell.describe()
-
-
-def zero_context(fmt: Format) -> dict[str, Any]:
-    """A placeholder context with every cell of the format, to check names while typing."""
-    ctx: dict[str, Any] = {"year": 0, "agency": "", "published": None}
-    for path in fmt.cells:
-        node = ctx
-        *parents, last = path.split(".")
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[last] = 0
-    return ctx
