@@ -38,6 +38,23 @@ class Comparison:
     op: str
     right: tuple[Term, ...]
 
+    def totals(
+        self, values: dict[str, Number], previous: dict[str, Number] | None = None
+    ) -> tuple[Number, Number]:
+        """The two sides' sums (``previous``: last year's values, for ``prev:`` terms)."""
+
+        def side(terms: tuple[Term, ...]) -> Number:
+            total: Number = 0
+            for t in terms:
+                total += t.weight * (previous if t.previous else values)[t.cell.path]
+            return total
+
+        return side(self.left), side(self.right)
+
+    def holds(self, left: Number, right: Number) -> bool:
+        """Whether the comparison is satisfied (within the rule's tolerance)."""
+        return _HOLDS[self.op](left, right, self.rule.tolerance)
+
 
 def display_name(node: Node) -> str:
     """How a row is named in a sum: its short name, with its group's number when nested."""
@@ -241,7 +258,7 @@ def evaluate(report: Report, previous: Report | None = None) -> list[Problem]:
         right_sum: Number = 0
         for weight, path, prev in right:
             right_sum += weight * (prev_values if prev else values)[path]
-        if _HOLDS[cmp.op](left_sum, right_sum, cmp.rule.tolerance):
+        if cmp.holds(left_sum, right_sum):
             continue
         problems.append(_failure(report, cmp, values, prev_values, left_sum, right_sum))
     return problems

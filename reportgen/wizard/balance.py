@@ -8,8 +8,6 @@ any row of the table, or move on and fix it at the review.
 
 from __future__ import annotations
 
-from typing import Any
-
 from reportgen.definition import Format, Node, Table, column_title
 from reportgen.rules import Comparison, comparisons
 from reportgen.wizard.questions import Question, Step, balanced_key, step_questions
@@ -56,9 +54,8 @@ class LiveBalance(WizardState):
         grid.add_column("")
         all_ok = True
         for cmp in balance:
-            left = sum(t.weight * report.values[t.cell.path] for t in cmp.left)
-            right = sum(t.weight * report.values[t.cell.path] for t in cmp.right)
-            ok = _holds(cmp.op, left, right)
+            left, right = cmp.totals(report.values)
+            ok = cmp.holds(left, right)
             all_ok &= ok
             grid.add_row(
                 column_title(cmp.column) if cmp.column is not None else cmp.where,
@@ -96,7 +93,3 @@ class LiveBalance(WizardState):
 def _row_title(row: Node) -> str:
     """A row with its keyed groups: （三）不予公开 › 1.属于国家秘密."""
     return column_title(row, " › ")
-
-
-def _holds(op: str, left: Any, right: Any) -> bool:
-    return {"=": left == right, ">=": left >= right, "<=": left <= right}[op]
