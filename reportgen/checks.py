@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 
-from reportgen.definition import Rule
+from reportgen.definition import Cell, Rule
 from reportgen.errors import Problem
 from reportgen.narrative import strip_placeholders, text_mark
 from reportgen.report import Report
@@ -61,6 +61,21 @@ def _problem(
     )
 
 
+def _cell_problem(report: Report, rule: Rule, cell: Cell, message: str, **extra) -> Problem:
+    """A problem about one table cell, located at it and named by its labels."""
+    return _problem(
+        report,
+        rule,
+        f"{cell.describe()}{message}",
+        cell=cell.path,
+        table=cell.table.name,
+        row=cell.row.label or None,
+        col=cell.column.label,
+        actual=str(report.values[cell.path]),
+        **extra,
+    )
+
+
 def run_checks(report: Report, previous: Report | None) -> list[Problem]:
     problems: list[Problem] = []
     for rule in report.format.rules:
@@ -84,15 +99,8 @@ def decimals(report: Report, rule: Rule, previous: Report | None) -> list[Proble
         exponent = value.as_tuple().exponent
         if isinstance(exponent, int) and -exponent > limit:
             problems.append(
-                _problem(
-                    report,
-                    rule,
-                    f"{cell.describe()}：{value} 有 {-exponent} 位小数，超过 {limit} 位",
-                    cell=path,
-                    table=cell.table.name,
-                    row=cell.row.label,
-                    col=cell.column.label,
-                    actual=str(value),
+                _cell_problem(
+                    report, rule, cell, f"：{value} 有 {-exponent} 位小数，超过 {limit} 位"
                 )
             )
     return problems
@@ -106,18 +114,7 @@ def magnitude(report: Report, rule: Rule, previous: Report | None) -> list[Probl
     above = Decimal(str(rule.params["above"]))
     if value <= above:
         return []
-    return [
-        _problem(
-            report,
-            rule,
-            f"{cell.describe()}：{value} 万元 即 {value * 10000} 元，数额异常大",
-            cell=path,
-            table=cell.table.name,
-            row=cell.row.label,
-            col=cell.column.label,
-            actual=str(value),
-        )
-    ]
+    return [_cell_problem(report, rule, cell, f"：{value} 万元 即 {value * 10000} 元，数额异常大")]
 
 
 _LOCAL = re.compile(r"[省市县區区州旗盟镇鎮乡鄉街]")
@@ -141,20 +138,8 @@ def rulemaking(report: Report, rule: Rule, previous: Report | None) -> list[Prob
     problems = []
     for path, cell in table.cells.items():
         if cell.row.key == "regulations" and report.values[path]:
-            problems.append(
-                _problem(
-                    report,
-                    rule,
-                    f"{cell.describe()}为 {report.values[path]}，"
-                    f"但「{report.agency}」没有规章制定权",
-                    cell=path,
-                    table=table.name,
-                    row=cell.row.label,
-                    col=cell.column.label,
-                    actual=str(report.values[path]),
-                    expected="0",
-                )
-            )
+            message = f"为 {report.values[path]}，但「{report.agency}」没有规章制定权"
+            problems.append(_cell_problem(report, rule, cell, message, expected="0"))
     return problems
 
 
