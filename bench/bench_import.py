@@ -22,7 +22,7 @@ from reportgen.importer import import_document
 from reportgen.importer.sources import Document, html_lines, text_lines
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = Path("/work/shared/seeds")
+SEEDS = Path(__file__).resolve().parent.parent / "tests" / "data" / "published"
 
 
 def _vary(text: str, n: int, rng: random.Random) -> str:

@@ -19,12 +19,9 @@ from reportgen.validate import check_file
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data" / "import"
-SEEDS = Path("/work/shared/seeds")
-REAL = Path("/work/shared/real-reports")
+#: The five seed reports (text as scraped) and two PDFs as their agency published them.
+SEEDS = REAL = Path(__file__).parent / "data" / "published"
 EXPECTED = yaml.safe_load((DATA / "seeds.yaml").read_text(encoding="utf-8"))
-
-needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="seed reports not available")
-needs_real = pytest.mark.skipif(not REAL.is_dir(), reason="real PDF reports not available")
 
 
 def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -50,7 +47,6 @@ def _data_row(data: dict, path: str):
 # --------------------------------------------------------------------------- seeds
 
 
-@needs_seeds
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_seed_cells_match_hand_written_values(name):
     expected = EXPECTED[name]
@@ -108,7 +104,6 @@ def test_seed_cells_match_hand_written_values(name):
         assert text.endswith(last), (section, text[-60:])
 
 
-@needs_seeds
 def test_seed_exit_codes_and_not_found():
     complete = {n: import_file(SEEDS / n).complete for n in EXPECTED}
     assert complete == {
@@ -124,7 +119,6 @@ def test_seed_exit_codes_and_not_found():
     assert report["tables"]["applications"]["confidence"] == 1.0
 
 
-@needs_seeds
 def test_seed_003_says_which_rows_and_why():
     result = import_file(SEEDS / "003_e766bb0a4b10c749.txt")
     row = _row(result, "applications", "new_received")
@@ -138,7 +132,6 @@ def test_seed_003_says_which_rows_and_why():
     assert "new_received: [" not in text  # no invented numbers
 
 
-@needs_seeds
 def test_seed_002_traditional_labels_matched_text_kept():
     result = import_file(SEEDS / "002_f38c235b9a3e9290.txt")
     assert "增城區" in result.sections["overview"]  # published characters kept
@@ -148,7 +141,6 @@ def test_seed_002_traditional_labels_matched_text_kept():
     assert result.data["proactive"]["procurement"]["unit"] == "元"
 
 
-@needs_seeds
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_check_reports_only_the_seed_real_defects(tmp_path, name):
     result = import_file(SEEDS / name)
@@ -172,7 +164,6 @@ def test_check_reports_only_the_seed_real_defects(tmp_path, name):
 # --------------------------------------------------------------------------- real PDFs
 
 
-@needs_real
 def test_real_pdf_mixed_versions_and_published_totals(tmp_path):
     result = import_file(REAL / "008.pdf")
     assert result.year == 2023 and result.format.id == "v2021"
@@ -195,7 +186,6 @@ def test_real_pdf_mixed_versions_and_published_totals(tmp_path):
     assert errors == {"T4-1", "T4-3"}
 
 
-@needs_real
 def test_real_pdf_009():
     result = import_file(REAL / "009.pdf")
     assert result.complete and result.year == 2024
@@ -489,7 +479,6 @@ def test_mixed_versions_three_other_rows_in_a_2019_report():
 # --------------------------------------------------------------------------- CLI
 
 
-@needs_seeds
 def test_cli_writes_yaml_and_json(tmp_path):
     out = tmp_path / "out"
     run = _cli("import", *[str(SEEDS / n) for n in sorted(EXPECTED)], "-d", str(out), "--json")
