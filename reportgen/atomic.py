@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
+
+from reportgen.errors import OutputError
+
+_REASONS = {
+    errno.ENOENT: "文件夹不存在",
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.EROFS: "文件系统是只读的",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EISDIR: "目标是一个文件夹",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+}
 
 
 @contextlib.contextmanager
@@ -15,10 +28,25 @@ def atomic_open(path: str | Path, mode: str = "wb") -> Iterator[IO]:
     """Write to a temporary file in the target's folder, then rename it over the target.
 
     The rename is atomic on POSIX, so readers see either the old file or the complete new
-    one; on any exception the temporary file is removed and the target is untouched.
+    one; on any exception the temporary file is removed and the target is untouched.  The
+    folder must exist (callers that own an output folder create it); a file that cannot be
+    written raises :class:`~reportgen.errors.OutputError`, a message rather than a traceback.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with _atomic(path, mode) as fh:
+            yield fh
+    except OSError as exc:
+        reason = _REASONS.get(exc.errno, exc.strerror or str(exc))
+        raise OutputError(
+            f"无法写入文件：{reason}",
+            file=str(path),
+            hint="检查文件夹是否存在、是否有写入权限、磁盘是否已满。",
+        ) from None
+
+
+@contextlib.contextmanager
+def _atomic(path: Path, mode: str) -> Iterator[IO]:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         encoding = None if "b" in mode else "utf-8"

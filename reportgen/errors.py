@@ -119,6 +119,10 @@ class InputError(ReportgenError):
     """The input cannot be read as a report file at all (exit 2)."""
 
 
+class OutputError(ReportgenError):
+    """An output file cannot be written (missing folder, no permission, disk full): exit 2."""
+
+
 class RenderError(ReportgenError):
     """A template or an output format failed to render."""
 

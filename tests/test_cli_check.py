@@ -158,3 +158,27 @@ def test_python_dash_m(write_report):
         [sys.executable, "-m", "reportgen", "check", str(path)], capture_output=True, text=True
     )
     assert result.returncode == 0 and "通过检查" in result.stdout
+
+
+def test_unwritable_output_is_a_message_not_a_traceback(tmp_path, capsys):
+    target = tmp_path / "missing-folder" / "r.yaml"
+    code, _, err = run(["init", "-o", str(target), "--year", "2024"], capsys)
+    assert code == 2
+    assert f"{target}: 无法写入文件：文件夹不存在" in err
+    assert "Traceback" not in err
+    assert not target.parent.exists()
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
+    from reportgen.atomic import atomic_open
+    from reportgen.errors import OutputError
+
+    target = tmp_path / "r.yaml"
+    target.write_text("old", encoding="utf-8")
+    with pytest.raises(RuntimeError), atomic_open(target, "w") as fh:
+        fh.write("new, half")
+        raise RuntimeError("interrupted")
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.yaml"]
+    with pytest.raises(OutputError, match="目标是一个文件夹"), atomic_open(tmp_path, "w") as fh:
+        fh.write("x")

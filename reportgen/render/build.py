@@ -23,6 +23,7 @@ from reportgen.errors import (
     EXIT_OK,
     EXIT_USAGE,
     InputError,
+    OutputError,
     Problem,
     ReportgenError,
 )
@@ -207,8 +208,11 @@ def build_file(
         return _failed(result, f"{type(exc).__name__}: {exc}", started)
     try:
         for fmt, target in targets.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_bytes(target, rendered[fmt])
             result.outputs[fmt] = str(target)
+    except OutputError as exc:
+        return _failed(result, str(exc), started)
     except OSError as exc:
         return _failed(result, f"无法写入 {exc.filename or ''}：{exc.strerror or exc}", started)
     result.status = DRAFT if draft else BUILT
