@@ -1,10 +1,12 @@
 """Settle run-together rows of table 三 with the balance of its columns.
 
 A row whose digits ran together can often be split several ways that each keep the row's
-own total right.  Table 三's columns balance too (T3-1: 总计 is the sum of the results; T3-3:
-新收 + 上年结转 = 总计 + 结转下年度), and usually only one combination of the open rows'
-splits makes every column balance.  That one is taken and said; otherwise the rows stay
-unread.
+own total right.  Table 三's columns balance too (T3-3: （七）总计 is the sum of the results;
+T3-1: 新收 + 上年结转 = （七）总计 + 结转下年度), and usually only one combination of the open
+rows' splits makes every column balance.  The sums are spelled out here rather than taken from
+the rule engine because a published table may mix the versions' result rows (a single
+（六）其他处理 row in a 2021 report), which the chosen format's rules would not recognise.
+The one combination that balances is taken and said; otherwise the rows stay unread.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import math
 
 from reportgen.importer.tables import MAX_SPLITS, RowRead
 
-#: Rows of table 三 that are not results: the balance of T3-3 and the total of T3-1.
+#: Rows of table 三 that are not results: the balance of T3-1 and the total of T3-3.
 _FLOW = ("new_received", "carried_over", "carried_forward")
 _TOTAL = "results_total"
 #: Value columns of table 三: six kinds of applicant and 总计.
