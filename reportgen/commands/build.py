@@ -49,6 +49,12 @@ from reportgen.errors import EXIT_USAGE, ReportgenError
     help="自定义模板目录（可继承内置模板，自带版头、标志、字体和样式）。",
 )
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出汇总结果，供脚本使用。")
+@click.option(
+    "--watch",
+    "-w",
+    is_flag=True,
+    help="生成后继续等待：每次保存报告文件都自动重新生成，并显示检查结果；按 Ctrl-C 结束。",
+)
 def build_command(
     files: tuple[str, ...],
     outdir: str | None,
@@ -58,6 +64,7 @@ def build_command(
     jobs: int | None,
     template_dir: str | None,
     as_json: bool,
+    watch: bool,
 ) -> None:
     """检查报告文件 FILES 并生成 HTML、DOCX、PDF。
 
@@ -79,6 +86,8 @@ def build_command(
     )
     if template_dir:
         _check_template(template_dir)
+    if watch:
+        _watch(files, options, as_json)
     reporter = _Reporter(len(files), as_json)
     results = []
     with reporter:
@@ -89,6 +98,38 @@ def build_command(
     results.sort(key=lambda r: order[r.file])
     reporter.finish(results, time.perf_counter() - started)
     raise SystemExit(exit_code(results))
+
+
+def _watch(files: tuple[str, ...], options, as_json: bool) -> None:
+    """``--watch``: one file, rebuilt on every save until Ctrl-C (then exit 0)."""
+    from reportgen.render.watch import watch
+
+    if len(files) != 1 or as_json:
+        raise ReportgenError(
+            "--watch 一次只能监视一个报告文件，且不能与 --json 同用",
+            hint="例如：reportgen build 2025.yaml --watch",
+        )
+    name = files[0]
+    reporter = _Reporter(1, False)
+    round_ = 0
+
+    def report(result, seconds: float) -> None:
+        nonlocal round_
+        round_ += 1
+        stamp = time.strftime("%H:%M:%S")
+        reporter.count = 0
+        click.echo(f"—— 第 {round_} 次生成（{stamp}，用时 {seconds:.1f} 秒）")
+        reporter.done(result)
+        click.echo("正在监视文件变化：保存后自动重新生成；按 Ctrl-C 结束。")
+
+    def waiting() -> None:
+        click.echo(f"{name} 暂时不存在，等它重新出现……")
+
+    try:
+        watch(name, options, report, waiting)
+    except KeyboardInterrupt:
+        click.echo("已停止监视。")
+        raise SystemExit(0) from None
 
 
 def _check_template(template_dir: str) -> None:

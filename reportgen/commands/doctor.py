@@ -33,7 +33,9 @@ class Check:
 def check_weasyprint() -> list[Check]:
     """WeasyPrint and, through it, Pango, HarfBuzz and fontconfig (loaded by its ffi)."""
     try:
-        import weasyprint
+        from reportgen.render import weasy
+
+        weasyprint = weasy.load()
         from weasyprint.text.ffi import pango
     except (ImportError, OSError) as exc:
         return [

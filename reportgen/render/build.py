@@ -134,18 +134,20 @@ def output_paths(files: list[str], options: BuildOptions) -> dict[str, dict[str,
 def _render_all(
     report, problems: list[Problem], options: BuildOptions, formats, pdf_pool=None
 ) -> dict[str, bytes]:
-    """Every requested format in memory; the PDF is typeset from the same HTML page."""
+    """Every requested format in memory; the PDF is typeset from the print page of the HTML."""
     rendered: dict[str, bytes] = {}
     html = None
-    if "html" in formats or "pdf" in formats:
+    if "html" in formats:
         from reportgen.render.html import render_html
 
         html = render_html(report, problems, options.draft, options.template_dir)
-    pending = None
-    if "pdf" in formats and pdf_pool is not None:
-        from reportgen.render.pdf import html_to_pdf
+    pending = page = None
+    if "pdf" in formats:
+        from reportgen.render.pdf import html_to_pdf, print_html
 
-        pending = pdf_pool.submit(html_to_pdf, html, options.template_dir)
+        page = print_html(report, problems, options.draft, options.template_dir)
+        if pdf_pool is not None:
+            pending = pdf_pool.submit(html_to_pdf, page, options.template_dir)
     for fmt in formats:
         if fmt == "html":
             rendered[fmt] = html.encode("utf-8")
@@ -155,9 +157,7 @@ def _render_all(
         if pending is not None:
             rendered["pdf"] = pending.result()
         else:
-            from reportgen.render.pdf import html_to_pdf
-
-            rendered["pdf"] = html_to_pdf(html, options.template_dir)
+            rendered["pdf"] = html_to_pdf(page, options.template_dir)
     return {fmt: rendered[fmt] for fmt in formats}
 
 
@@ -269,7 +269,9 @@ def _build_one_with_helper(name: str, targets: dict[str, Path], options: BuildOp
 
 
 def _load_weasyprint() -> None:
-    import weasyprint  # noqa: F401
+    from reportgen.render import weasy
+
+    weasy.font_config()
 
 
 def _context():

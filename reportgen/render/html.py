@@ -387,7 +387,15 @@ def render_html(
     problems: list[Problem] | None = None,
     draft: bool = False,
     template_dir: str | Path | None = None,
+    print_page: bool = False,
 ) -> str:
-    """The report as a standalone HTML page (screen and print styles inlined)."""
+    """The report as a standalone HTML page (screen and print styles inlined).
+
+    ``print_page`` gives the page the PDF is typeset from: the same document without the
+    screen stylesheet and the attributes only the HTML's readers use, which WeasyPrint
+    would otherwise parse and cascade (about a third of the page).
+    """
     templates = template_set(str(Path(template_dir).resolve()) if template_dir else None)
-    return templates.render(report_view(report, problems, draft))
+    context = report_view(report, problems, draft)
+    context["print_page"] = print_page
+    return templates.render(context)

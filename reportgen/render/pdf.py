@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import logging
 from pathlib import Path
 
 from reportgen.errors import Problem, RenderError
@@ -123,6 +122,9 @@ def _harfbuzz_subset():
 def harfbuzz_subset_available() -> bool:
     """Whether WeasyPrint subsets fonts with HarfBuzz (fast) rather than fontTools (slow)."""
     try:
+        from reportgen.render import weasy
+
+        weasy.load()
         from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
     except (ImportError, OSError):
         return False
@@ -135,7 +137,8 @@ def _subset(data: bytes, index: int, gids: set[int]) -> bytes | None:
     if loaded is None:
         return None
     ffi, hb = loaded
-    blob = ffi.gc(hb.hb_blob_create(data, len(data), 1, ffi.NULL, ffi.NULL), hb.hb_blob_destroy)
+    source = data if isinstance(data, bytes) else ffi.from_buffer(data)
+    blob = ffi.gc(hb.hb_blob_create(source, len(data), 1, ffi.NULL, ffi.NULL), hb.hb_blob_destroy)
     face = ffi.gc(hb.hb_face_create(blob, index), hb.hb_face_destroy)
     request = hb.hb_subset_input_create_or_fail()
     if request == ffi.NULL:
@@ -179,7 +182,11 @@ def _cid_cff(font: bytes, cids: set[int]) -> bytes | None:
 
 
 def _compact_subset(font, to_unicode, hinting, _original):
-    """``Font.subset`` for CID-keyed CFF fonts: one pass, no empty slots (see above)."""
+    """``Font.subset`` for CID-keyed CFF fonts: one pass, no empty slots (see above).
+
+    The font's data may be a read-only view of the font file (:mod:`.weasy`); whatever
+    is embedded in the end is ``bytes``.
+    """
     content = font.file_content
     if to_unicode and "fvar" not in font.tables and content[:4] in (b"OTTO", b"ttcf"):
         index = font.index if content[:4] == b"ttcf" else 0
@@ -189,6 +196,8 @@ def _compact_subset(font, to_unicode, hinting, _original):
             font.file_content = subset
             return
     _original(font, to_unicode, hinting)
+    if not isinstance(font.file_content, bytes):
+        font.file_content = bytes(font.file_content)
 
 
 def _install_compact_subset() -> None:
@@ -234,24 +243,44 @@ def compact_fonts(document, pdf) -> None:
         stream.extra["Subtype"] = "/CIDFontType0C"
 
 
-def html_to_pdf(html: str, template_dir: str | Path | None = None) -> bytes:
-    """Typeset an HTML page of this package into PDF bytes."""
-    from weasyprint import HTML
+def html_to_pdf(
+    html: str, template_dir: str | Path | None = None, identifier: bytes | None = None
+) -> bytes:
+    """Typeset an HTML page of this package into PDF bytes.
 
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    The document identifier is derived from ``html`` unless given (32 hex digits).
+
+    The process keeps one WeasyPrint and one font configuration (:mod:`.weasy`), so a
+    worker or ``build --watch`` pays for loading them once.
+    """
+    from reportgen.render import weasy
+
+    weasyprint = weasy.load()
     roots = [builtin_template_dir()]
     if template_dir is not None:
         roots.insert(0, Path(template_dir))
     _install_compact_subset()
     fetcher = _fetcher_class()(roots)
-    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    if identifier is None:
+        identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     try:
-        document = HTML(
-            string=html, base_url=roots[0].resolve().as_uri() + "/", url_fetcher=fetcher
-        ).render()
-        return document.write_pdf(pdf_identifier=identifier, finisher=compact_fonts)
+        with weasy.typesetting():
+            document = weasyprint.HTML(
+                string=html, base_url=roots[0].resolve().as_uri() + "/", url_fetcher=fetcher
+            ).render(font_config=weasy.font_config())
+            return document.write_pdf(pdf_identifier=identifier, finisher=compact_fonts)
     except Exception as exc:  # WeasyPrint raises many kinds; report them as render failures
         raise RenderError(f"PDF 排版失败：{type(exc).__name__}: {exc}") from exc
+
+
+def print_html(
+    report: Report,
+    problems: list[Problem] | None = None,
+    draft: bool = False,
+    template_dir: str | Path | None = None,
+) -> str:
+    """The page the PDF is typeset from (see :func:`render_html`'s ``print_page``)."""
+    return render_html(report, problems, draft=draft, template_dir=template_dir, print_page=True)
 
 
 def render_pdf(
@@ -261,5 +290,4 @@ def render_pdf(
     template_dir: str | Path | None = None,
 ) -> bytes:
     """The report as PDF bytes (``draft`` adds the 草稿 mark and the list of problems)."""
-    html = render_html(report, problems, draft=draft, template_dir=template_dir)
-    return html_to_pdf(html, template_dir)
+    return html_to_pdf(print_html(report, problems, draft, template_dir), template_dir)

@@ -1,0 +1,156 @@
+"""PDF speed against a Typst reference, warm rendering, and batches (a script, not a test).
+
+    .venv/bin/python bench/bench_pdf.py [REPORT.yaml] [--runs N] [--batch N]
+
+Needs ``pip install typst`` (benchmark only).  Prints:
+
+* **cold**: a new ``reportgen build --to pdf`` process against a new process typesetting
+  the same content with Typst (``bench/typst_reference.py``: same page geometry, fonts and
+  tables, reading the same report file), run alternately; the ratio of the medians and the
+  spread of the per-pair ratios.  Measured as a ratio in one run so machine load affects
+  both sides alike.
+* **warm**: one process typesetting the report again and again (best, median, worst).
+* **batch**: ``reportgen build`` of N copies with ``-j 1`` and ``-j 2`` (speed-up), and the
+  resident memory of each worker after every file (peak, at file 20 and at the last file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+GOALS = {"cold_ratio": 2.5, "warm": 0.25, "batch_speedup": 1.9, "worker_mib": 200}
+
+
+def _spread(values: list[float]) -> str:
+    return (
+        f"median {statistics.median(values):.3f}s "
+        f"(min {min(values):.3f}, max {max(values):.3f}, n={len(values)})"
+    )
+
+
+def _run(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def cold(report: Path, runs: int) -> dict[str, list[float]]:
+    exe = str(Path(sys.executable).with_name("reportgen"))
+    times: dict[str, list[float]] = {"reportgen": [], "typst": []}
+    with tempfile.TemporaryDirectory() as out:
+        rg = [exe, "build", str(report), "-o", out, "--to", "pdf"]
+        ty = [sys.executable, str(ROOT / "bench" / "typst_reference.py"), str(report)]
+        ty.append(str(Path(out) / "typst.pdf"))
+        _run(rg), _run(ty)  # page cache, font cache
+        for _ in range(runs):
+            times["reportgen"].append(_run(rg))
+            times["typst"].append(_run(ty))
+    return times
+
+
+def warm(report: Path, runs: int) -> list[float]:
+    from reportgen.render.pdf import html_to_pdf, print_html
+    from reportgen.validate import check_file
+
+    page = print_html(check_file(report).report)
+    html_to_pdf(page)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        html_to_pdf(page)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def _rss_mib() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _build_and_measure(args) -> tuple[int, int, float]:
+    from reportgen.render.build import BuildOptions, build_file
+
+    index, name, out = args
+    targets = {"pdf": Path(out) / f"{Path(name).stem}.pdf"}
+    result = build_file(name, targets, BuildOptions(formats=("pdf",), outdir=Path(out)))
+    if not result.ok:
+        raise SystemExit(f"{name}: {result.status} {result.message}")
+    return index, os.getpid(), _rss_mib()
+
+
+def batch(report: Path, count: int) -> None:
+    exe = str(Path(sys.executable).with_name("reportgen"))
+    with tempfile.TemporaryDirectory() as tmp:
+        files = []
+        for i in range(count):
+            target = Path(tmp) / f"r{i:04d}.yaml"
+            shutil.copyfile(report, target)
+            files.append(str(target))
+        walls = {}
+        for jobs in (1, 2):
+            out = Path(tmp) / f"out{jobs}"
+            walls[jobs] = _run(
+                [exe, "build", *files, "-o", str(out), "--to", "pdf", "-j", str(jobs)]
+            )
+        print(
+            f"batch of {count}: -j 1 {walls[1]:.1f}s, -j 2 {walls[2]:.1f}s, "
+            f"speed-up {walls[1] / walls[2]:.2f}x (goal >= {GOALS['batch_speedup']}x)"
+        )
+        import multiprocessing
+
+        memory: dict[int, list[tuple[int, float]]] = {}
+        out = Path(tmp) / "mem"
+        out.mkdir()
+        jobs = [(i, name, str(out)) for i, name in enumerate(files)]
+        with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+            for index, pid, rss in pool.map(_build_and_measure, jobs):
+                memory.setdefault(pid, []).append((index, rss))
+        for n, (_pid, seen) in enumerate(sorted(memory.items()), 1):
+            values = [rss for _, rss in seen]
+            at20 = values[min(19, len(values) - 1)]
+            print(
+                f"worker {n}: {len(values)} files, peak {max(values):.0f} MiB, "
+                f"after file 20 {at20:.0f} MiB, after the last {values[-1]:.0f} MiB "
+                f"(goal peak <= {GOALS['worker_mib']} MiB, flat)"
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "report", nargs="?", type=Path, default=ROOT / "samples" / "002-zengcheng-2020.yaml"
+    )
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--batch", type=int, default=200)
+    args = parser.parse_args()
+
+    times = cold(args.report, args.runs)
+    ratios = [a / b for a, b in zip(times["reportgen"], times["typst"], strict=True)]
+    print(f"cold reportgen build --to pdf: {_spread(times['reportgen'])}")
+    print(f"cold Typst, same content:      {_spread(times['typst'])}")
+    ratio = statistics.median(times["reportgen"]) / statistics.median(times["typst"])
+    print(
+        f"ratio of medians {ratio:.2f}x (pairs {min(ratios):.2f}-{max(ratios):.2f}x; "
+        f"goal <= {GOALS['cold_ratio']}x)"
+    )
+    print(f"warm PDF: {_spread(warm(args.report, args.runs))} (goal <= {GOALS['warm']}s)")
+    if args.batch:
+        batch(args.report, args.batch)
+
+
+if __name__ == "__main__":
+    main()
