@@ -258,20 +258,20 @@ def build_all(
 
 
 def _build_one_with_helper(name: str, targets: dict[str, Path], options: BuildOptions):
-    """One file on several cores: a helper process imports WeasyPrint (about half a
-    second) while this one validates and renders HTML, then typesets the PDF while this
-    one renders the DOCX."""
+    """One file on several cores: a helper process loads WeasyPrint and the fonts (about
+    half a second) while this one validates and renders HTML, then typesets the PDF while
+    this one renders the DOCX."""
     if "pdf" not in targets:
         return build_file(name, targets, options)
     with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
-        pool.submit(_load_weasyprint)
+        pool.submit(_warm_up, options.template_dir)
         return build_file(name, targets, options, pdf_pool=pool)
 
 
-def _load_weasyprint() -> None:
-    from reportgen.render import weasy
+def _warm_up(template_dir: Path | None) -> None:
+    from reportgen.render.pdf import warm_up
 
-    weasy.font_config()
+    warm_up(template_dir)
 
 
 def _context():

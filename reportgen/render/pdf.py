@@ -273,6 +273,24 @@ def html_to_pdf(
         raise RenderError(f"PDF 排版失败：{type(exc).__name__}: {exc}") from exc
 
 
+def warm_up(template_dir: str | Path | None = None) -> None:
+    """Load everything the first PDF needs: WeasyPrint, each role's font, the subsetter.
+
+    Run by a helper process while the main one checks the report and renders the HTML,
+    so a one-file ``build`` does not pay for loading fonts after the page is ready.
+    """
+    from html import escape
+
+    from reportgen.render.html import template_set
+
+    fonts = template_set(str(Path(template_dir).resolve()) if template_dir else None).fonts
+    lines = "".join(
+        f'<p style="font-family: {escape(fonts.css_stack(role))}">政府信息公开 2025</p>'
+        for role in fonts.roles
+    )
+    html_to_pdf(f"<!DOCTYPE html><html lang='zh-CN'><body>{lines}</body></html>", template_dir)
+
+
 def print_html(
     report: Report,
     problems: list[Problem] | None = None,
