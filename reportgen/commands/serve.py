@@ -47,7 +47,9 @@ def _where(path: str | None) -> tuple[Path, str | None]:
 
 @click.command("serve")
 @click.argument("path", required=False, type=click.Path())
-@click.option("--host", default="127.0.0.1", show_default=True, help="监听的地址；其他地址需令牌访问。")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="监听的地址；其他地址需令牌访问。"
+)
 @click.option("--port", default=8000, show_default=True, type=int, help="端口（0 为自动选择）。")
 @click.option("--no-browser", is_flag=True, help="不自动打开浏览器。")
 @click.option(

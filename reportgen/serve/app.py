@@ -19,7 +19,7 @@ from reportgen.errors import InputError, ReportgenError
 from reportgen.model import TOP_LEVEL
 from reportgen.paths import templates_dir
 from reportgen.report import Report
-from reportgen.serve.editing import Editing
+from reportgen.serve.editing import CARRY, Editing
 from reportgen.serve.files import PathRefused, list_reports, resolve_report
 from reportgen.serve.guard import Guard
 
@@ -171,7 +171,9 @@ def create_app(config: ServeConfig):
     def _updated(data: dict[str, Any]) -> tuple[Editing, list]:
         editing = sessions.get(data["file"])
         carry = data.get("carry")
-        problems = editing.update(data.get("values") or {}, carry if isinstance(carry, list) else None)
+        problems = editing.update(
+            data.get("values") or {}, carry if isinstance(carry, list) else None
+        )
         return editing, problems
 
     def check(data: dict[str, Any]) -> Response:
@@ -219,6 +221,7 @@ def create_app(config: ServeConfig):
                     for p, cell in editing.fmt.cells.items()
                     if p not in editing.store.values and _carries(editing, cell)
                 }
+                editing.store.values[CARRY] = sorted(editing.carry)
             editing.save_draft()
             return JSONResponse({"ok": True})
 
@@ -251,9 +254,7 @@ def create_app(config: ServeConfig):
         return Response(
             target.read_bytes(),
             media_type=DOWNLOADS[fmt],
-            headers={
-                "content-disposition": f"attachment; filename*=UTF-8''{quote(target.name)}"
-            },
+            headers={"content-disposition": f"attachment; filename*=UTF-8''{quote(target.name)}"},
         )
 
     async def preview(request: Request) -> Response:
@@ -289,9 +290,7 @@ def create_app(config: ServeConfig):
         Mount("/static", StaticFiles(directory=str(templates_dir() / "serve" / "static"))),
     ]
     app = Starlette(routes=routes)
-    return Guard(
-        app, csrf=config.csrf, token=config.token, allowed_hosts=config.allowed_hosts
-    )
+    return Guard(app, csrf=config.csrf, token=config.token, allowed_hosts=config.allowed_hosts)
 
 
 def _carries(editing: Editing, cell) -> bool:

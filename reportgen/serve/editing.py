@@ -28,6 +28,8 @@ from reportgen.wizard.questions import AnswerError, parse_date, parse_value, sto
 #: Keys of the report file the form edits besides the wizard's answers.
 TITLE = "title"
 PREVIOUS = "@previous"
+#: cells still showing last year's default, kept in the draft so a reload keeps them
+CARRY = "@serve.carry"
 
 
 @dataclass
@@ -88,7 +90,9 @@ class Editing:
             chosen = _load_previous_quietly(Path(store.get(PREVIOUS)))
         if chosen is not None:
             editing.set_previous(*chosen)
-        if new:
+        if not new:
+            editing.carry = set(store.get(CARRY) or ()) & set(editing.fmt.cells)
+        else:
             editing.carry = {
                 path
                 for path, cell in editing.fmt.cells.items()
@@ -125,10 +129,13 @@ class Editing:
     def update(self, raw: dict[str, Any], carry: list[str] | None = None) -> list[Problem]:
         """Replace the answers by what the form shows; returns the entries that do not
         parse (located at their cell or field), which are left out of the report."""
-        fmt = self.fmt
         kept = {k: v for k, v in self.store.values.items() if k.startswith("@")}
         problems: list[Problem] = []
         values: dict[str, Any] = dict(kept)
+        year = str(raw.get("year", self.store.get("year"))).strip()
+        if year.isdigit() and format_for_year(int(year)):
+            self.store.values["year"] = int(year)  # the year picks the cells that exist
+        fmt = self.fmt
         allowed = fillable_keys(fmt)
         for key, value in raw.items():
             if not isinstance(key, str) or not isinstance(value, (str, int, type(None))):
@@ -164,9 +171,10 @@ class Editing:
                     problems.append(_cell_problem(cell, str(exc)))
             elif key in allowed:  # a unit or a header variant chosen from a list
                 values[key] = text or None
-        self.store.values = values
         if carry is not None:
             self.carry = {p for p in carry if p in fmt.cells}
+        values[CARRY] = sorted(self.carry)
+        self.store.values = values
         return problems
 
     def report_text(self) -> str:
