@@ -17,6 +17,7 @@
   let timer = null;
   let sequence = 0;
   let pending = null;
+  let remark = ""; // what the last paste did, kept in the status line until the next edit
   const notes = new Map(); // control -> problems about it
 
   // ------------------------------------------------------------------ numbers and totals
@@ -114,7 +115,7 @@
         return;
       }
       apply(body);
-      say("草稿已自动保存（" + time() + "）");
+      say((remark ? remark + "。" : "") + "草稿已自动保存（" + time() + "）");
     } catch (e) {
       if (mine === sequence) say("无法连接 reportgen serve：请确认它仍在运行，再继续填写。");
     } finally {
@@ -364,7 +365,9 @@
     });
     recompute();
     changed();
-    say("已粘贴 " + filled + " 个数" + (skipped ? "；" + skipped + " 个落在合计格或表格之外，未填入（合计自动计算）" : ""));
+    remark = "已粘贴 " + filled + " 个数" +
+      (skipped ? "；" + skipped + " 个落在合计格或表格之外，未填入（合计自动计算）" : "");
+    say(remark);
   });
 
   // ------------------------------------------------------------------ the rest of the page
@@ -373,13 +376,19 @@
     const el = event.target;
     if (!el.dataset || !el.dataset.key) return;
     el.removeAttribute("data-carry");
+    remark = "";
     if (el.dataset.key === "year") return; // judged when the field is left (see "change")
     if (el.closest("td")) recompute();
     changed();
   });
 
+  // Typing already counted as a change; "change" is for lists and the year, judged when
+  // the field is left (an unfinished year would switch the format back and forth).
   form.addEventListener("change", (event) => {
-    if (event.target.dataset && event.target.dataset.key) changed();
+    const el = event.target;
+    if (el.dataset && el.dataset.key && (el.tagName === "SELECT" || el.dataset.key === "year")) {
+      changed();
+    }
   });
 
   form.addEventListener("focusin", (event) => {
