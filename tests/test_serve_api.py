@@ -320,7 +320,6 @@ def test_build_downloads_html_and_docx_next_to_the_file(folder):
     assert r.headers["content-disposition"] == "attachment; filename*=UTF-8''2020.html"
     assert r.content == (folder / "2020.html").read_bytes()
     assert "廣州市增城區人民政府2020年政府信息公開工作年度報告" in r.text
-    assert "weasyprint" not in sys.modules  # no PDF asked for
     r = write(c, "/api/build", {"file": "2020.yaml", "values": values, "format": "docx"})
     assert r.status_code == 200
     document = zipfile.ZipFile(io.BytesIO(r.content)).read("word/document.xml").decode()
@@ -360,3 +359,71 @@ def test_serve_refuses_what_it_cannot_serve(tmp_path):
     bad.write_text("year: 2024\nagency: x\napplications: 3\n", encoding="utf-8")
     r = run("serve", str(tmp_path), "--previous", str(bad), "--no-browser")
     assert r.returncode == 2 and "无法使用" in r.stderr
+
+
+def test_html_and_docx_downloads_never_import_weasyprint(tmp_path):
+    """WeasyPrint (half a second to import) is loaded only when a PDF is asked for."""
+    script = f"""
+import json, sys
+from pathlib import Path
+from starlette.testclient import TestClient
+from reportgen.serve.app import ServeConfig, create_app
+from reportgen.wizard.answers import AnswerStore
+store = AnswerStore.from_report_file({str(SAMPLE)!r})
+values = {{k: "" if v is None else str(v) for k, v in store.values.items() if "@" not in k}}
+c = TestClient(create_app(ServeConfig(root=Path({str(tmp_path)!r}), csrf="x" * 20)))
+c.get("/edit?file=a.yaml")
+for fmt in ("html", "docx"):
+    body = {{"file": "a.yaml", "values": values, "format": fmt}}
+    r = c.post("/api/build", content=json.dumps(body), headers={{"X-CSRF-Token": "x" * 20}})
+    assert r.status_code == 200, r.text
+print("weasyprint" in sys.modules)
+"""
+    out = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
+    assert (tmp_path / "a.html").exists() and (tmp_path / "a.docx").exists()
+
+
+def test_other_hosts_get_a_token_printed_at_start(tmp_path):
+    import httpx
+
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "reportgen",
+            "serve",
+            str(tmp_path),
+            "--host",
+            "0.0.0.0",
+            "--port",
+            "0",
+            "--no-browser",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=ROOT,
+    )
+    try:
+        lines = [proc.stdout.readline() for _ in range(3)]
+        match = re.search(r"http://0\.0\.0\.0:(\d+)/\?token=([\w-]+)", "".join(lines))
+        assert match, lines
+        assert "令牌" in lines[2]
+        port, token = match.groups()
+        base = f"http://127.0.0.1:{port}"
+        assert httpx.get(base + "/", timeout=10).status_code == 401
+        with httpx.Client(base_url=base, timeout=10, follow_redirects=True) as browser:
+            r = browser.get(f"/?token={token}")  # redirected, with the cookie set
+            assert r.status_code == 200 and "新建报告" in r.text
+            assert "token" not in str(r.url)
+    finally:
+        proc.terminate()
+        proc.wait(10)

@@ -151,8 +151,10 @@ def type_into(driver, element, text: str) -> None:
 def settled(driver) -> None:
     """Wait until the page has sent its last change and shown the answer."""
     wait_for(
-        lambda: "草稿已自动保存" in driver.find_element("id", "status").text
-        or "已保存" in driver.find_element("id", "status").text,
+        lambda: (
+            "草稿已自动保存" in driver.find_element("id", "status").text
+            or "已保存" in driver.find_element("id", "status").text
+        ),
         what="the draft to be saved",
     )
 
@@ -258,8 +260,11 @@ def test_fill_seed_002_paste_fix_save_and_download_a_pdf(served, browser, downlo
     unit.select_by_value(sample.attributes["proactive.procurement.unit"])
 
     # Table 三, pasted as one block at its first cell; totals in the block are not typed.
-    paste(driver, cell(driver, "applications.new_received.natural_person"),
-          table_three_block(fmt, sample))
+    paste(
+        driver,
+        cell(driver, "applications.new_received.natural_person"),
+        table_three_block(fmt, sample),
+    )
     settled(driver)
     status = driver.find_element("id", "status").text
     pasted = re.search(r"已粘贴 (\d+) 个数；(\d+) 个落在合计格", status)
@@ -340,8 +345,9 @@ def test_fill_seed_002_paste_fix_save_and_download_a_pdf(served, browser, downlo
 
     # Saved: the file passes `reportgen check` and holds what was typed.
     driver.find_element("id", "save").click()
-    wait_for(lambda: "已保存到 2020.yaml" in driver.find_element("id", "status").text,
-             what="the save")
+    wait_for(
+        lambda: "已保存到 2020.yaml" in driver.find_element("id", "status").text, what="the save"
+    )
     saved = folder / "2020.yaml"
     assert not (folder / "2020.yaml.draft").exists()
     checked = reportgen("check", str(saved))
@@ -360,8 +366,9 @@ def test_fill_seed_002_paste_fix_save_and_download_a_pdf(served, browser, downlo
     wait_for(lambda: frame.is_displayed(), what="the preview frame")
     driver.switch_to.frame(frame)
     try:
-        heading = wait_for(lambda: driver.find_elements("css selector", "h1.report-title"),
-                           what="the preview")
+        heading = wait_for(
+            lambda: driver.find_elements("css selector", "h1.report-title"), what="the preview"
+        )
         assert heading[0].text.replace("\n", "") == sample.title
     finally:
         driver.switch_to.default_content()
@@ -408,8 +415,9 @@ def test_reloading_continues_and_the_page_reflows_on_a_phone(served, browser, sh
         inner = driver.execute_script("return window.innerWidth")
         assert width <= inner, "the page itself must not scroll sideways on a phone"
         wrap = driver.find_element("css selector", "#part-applications .table-wrap")
-        assert driver.execute_script("return arguments[0].scrollWidth > arguments[0].clientWidth",
-                                     wrap)  # the wide table scrolls inside its frame
+        assert driver.execute_script(
+            "return arguments[0].scrollWidth > arguments[0].clientWidth", wrap
+        )  # the wide table scrolls inside its frame
         driver.execute_script("document.getElementById('part-applications').scrollIntoView()")
         driver.save_screenshot(str(shots / "serve-390.png"))
         assert axe_violations(driver) == []
