@@ -10,11 +10,15 @@ import json
 import re
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, report_text
-from starlette.testclient import TestClient
+
+with warnings.catch_warnings():  # Starlette 1.x nudges towards httpx2; httpx works
+    warnings.simplefilter("ignore", UserWarning)
+    from starlette.testclient import TestClient
 
 from reportgen.serve.app import ServeConfig, create_app
 from reportgen.serve.guard import loopback_hosts
