@@ -431,3 +431,19 @@ def test_other_hosts_get_a_token_printed_at_start(tmp_path):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_a_file_opens_at_once_and_the_year_picks_the_form(tmp_path):
+    c = client(tmp_path, default_file="2024.yaml")
+    r = c.get("/", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/edit?file=2024.yaml"
+    page = c.get("/edit?file=2024.yaml").text
+    assert "2021年版格式" in page and 'data-key="proactive.fees.amount"' in page
+    body = {"file": "2024.yaml", "values": {"year": "2020", "agency": "某某区政府"}}
+    assert write(c, "/api/draft", body).json()["format"] == "v2019"
+    page = c.get("/edit?file=2024.yaml").text  # the page reloads in the new format
+    assert "2019年版格式" in page and 'data-key="proactive.procurement.amount"' in page
+    body["values"]["year"] = "1999"
+    result = write(c, "/api/check", body).json()
+    assert result["format"] is None
+    assert any(p["rule"] == "X-5" and p["path"] == "year" for p in result["problems"])
