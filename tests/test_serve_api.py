@@ -270,6 +270,7 @@ def test_new_report_from_the_folder_list(folder):
     assert page.status_code == 200
     assert "2019年版格式" in page.text and 'value="某某区政府"' in page.text
     assert not (folder / "新报告.yaml").exists()  # opening writes nothing
+    assert "data-carry" not in page.text  # nothing to carry over without last year's report
 
 
 def test_previous_prefills_as_the_wizard_does(tmp_path):

@@ -92,7 +92,7 @@ class Editing:
             editing.set_previous(*chosen)
         if not new:
             editing.carry = set(store.get(CARRY) or ()) & set(editing.fmt.cells)
-        else:
+        elif editing.previous is not None:
             editing.carry = {
                 path
                 for path, cell in editing.fmt.cells.items()
