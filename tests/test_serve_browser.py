@@ -370,6 +370,7 @@ def test_fill_seed_002_paste_fix_save_and_download_a_pdf(served, browser, downlo
             lambda: driver.find_elements("css selector", "h1.report-title"), what="the preview"
         )
         assert heading[0].text.replace("\n", "") == sample.title
+        assert axe_violations(driver) == []  # the rendered report as well
     finally:
         driver.switch_to.default_content()
 

@@ -63,8 +63,8 @@ def serve_command(
 ) -> None:
     """在浏览器中填写报告：PATH 为报告文件（可以还不存在）或文件夹（列出其中的报告）。
 
-    默认只在本机（127.0.0.1）访问；用 --host 0.0.0.0 供局域网访问时，须使用启动时
-    显示的带令牌的地址。按 Ctrl-C 停止。
+    默认只在本机（127.0.0.1）访问；用 --host 0.0.0.0 供局域网访问时，
+    须使用启动时显示的带令牌的地址。按 Ctrl-C 停止。
     """
     from reportgen.serve.app import ServeConfig, create_app
     from reportgen.serve.files import resolve_report
