@@ -274,8 +274,7 @@ def create_app(config: ServeConfig):
         except PathRefused as exc:
             return error_page(exc, 403)
         except ReportgenError as exc:
-            response = error_page(exc, 422)
-            return response
+            return error_page(exc, 422)
         return HTMLResponse(html, headers={"content-security-policy": PREVIEW_CSP})
 
     routes = [

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.atomic import atomic_write_text
-from reportgen.definition import Format, format_for_year, get_format
+from reportgen.definition import Format, format_for_year, formats
 from reportgen.errors import ERROR, InputError, Problem
 from reportgen.model import TOP_LEVEL
 from reportgen.report import Report
@@ -48,7 +48,7 @@ class Editing:
     def fmt(self) -> Format:
         year = self.store.get("year")
         fmt = format_for_year(year) if isinstance(year, int) else None
-        return fmt or get_format(next(iter(_formats())))
+        return fmt or next(iter(formats().values()))  # the newest, until the year is valid
 
     # ---------------------------------------------------------------- opening
 
@@ -216,12 +216,6 @@ class Editing:
         """Write the report file atomically and drop the draft it came from."""
         atomic_write_text(self.target, self.report_text())
         self.store.discard_draft()
-
-
-def _formats():
-    from reportgen.definition import formats
-
-    return formats()
 
 
 def _read_title(store: AnswerStore, target: Path) -> None:
