@@ -26,6 +26,7 @@ COMMANDS = {
     "import": ("reportgen.commands.import_", "把已发布的报告（文本、HTML、DOCX、PDF）转成报告文件"),
     "schema": ("reportgen.commands.schema", "输出报告文件的 JSON Schema（供编辑器补全和校验）"),
     "doctor": ("reportgen.commands.doctor", "检查 PDF 所需的字体和系统库"),
+    "serve": ("reportgen.commands.serve", "在浏览器中按官方表格填写报告（本机网页）"),
 }
 
 

@@ -12,6 +12,7 @@ SYSTEM_PACKAGES=(
   libharfbuzz-subset0     # WeasyPrint subsets CJK fonts ~30x faster with it
   libpango-1.0-0 libpangoft2-1.0-0 fontconfig
   poppler-utils           # pdftotext/pdftoppm, used by the tests and for looking at PDFs
+  chromium chromium-driver  # headless browser for the tests of reportgen serve (selenium)
 )
 
 if command -v apt-get >/dev/null 2>&1; then
