@@ -59,7 +59,7 @@ def build_command(
     template_dir: str | None,
     as_json: bool,
 ) -> None:
-    """检查报告文件 FILES 并生成 HTML、DOCX、PDF。
+    """检查报告文件（可以一次给多个）并生成 HTML、DOCX、PDF。
 
     有错误的文件不生成（除非 --draft）；一个文件失败不影响其他文件。
     输出先写临时文件再改名替换，失败时不会留下残缺文件，也不会覆盖原有的正确输出。
