@@ -8,7 +8,7 @@ from reportgen.errors import EXIT_INVALID, EXIT_OK, EXIT_USAGE, ReportgenError
 
 
 @click.command("check")
-@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.argument("files", nargs=-1, required=True, type=click.Path(), metavar="文件...")
 @click.option(
     "--previous",
     "-p",
