@@ -322,6 +322,8 @@ def pydantic_problems(fmt: Format, src: Source, exc: Any, model: type) -> list[P
             hint = "件数只能是整数。"
         elif etype == "greater_than_equal":
             hint = "件数不能为负；没有就填 0。"
+        elif etype == "less_than_equal" and loc == ("year",):
+            hint = "报告年度写四位数，例如 2025。"
         elif etype == "less_than_equal":
             hint = "请核对是否多输了位数，或误把元当作万元。"
         hint = value_hint(err.get("input")) or hint

@@ -108,6 +108,8 @@ VALUES = [
      "全角数字；改用半角数字 5"),
     ("full-width brackets", "[5, 0, 0, 0, 0, 0]", "【5, 0, 0, 0, 0, 0】", "T3-4", "应为键值对",
      "全角括号"),
+    ("year typed twice", "year: 2024", "year: 20242024", "E-TYPE", "数值过大",
+     "报告年度写四位数"),
     ("unit typed", "fees: {amount: 0}", "fees: {amount: 20万元}", "T2-1", "应为数字",
      "不带单位"),
     ("key and value run together", "fees: {amount: 0}", "fees: {amount:0}", "E-KEY",
