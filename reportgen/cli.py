@@ -14,7 +14,10 @@ import sys
 
 import click
 
+from reportgen import cli_chinese
 from reportgen.errors import EXIT_USAGE, ReportgenError
+
+cli_chinese.install()
 
 #: command name -> (module, short help).  The help is here so ``--help`` imports nothing.
 COMMANDS = {
@@ -27,11 +30,14 @@ COMMANDS = {
     "schema": ("reportgen.commands.schema", "输出报告文件的 JSON Schema（供编辑器补全和校验）"),
     "doctor": ("reportgen.commands.doctor", "检查 PDF 所需的字体和系统库"),
     "serve": ("reportgen.commands.serve", "在浏览器中按官方表格填写报告（本机网页）"),
+    "help": ("reportgen.commands.help", "显示全部命令或某个命令的用法"),
 }
 
 
 class LazyGroup(click.Group):
-    """A group whose subcommands are imported on first use."""
+    """A group whose subcommands are imported on first use (help in Chinese, see cli_chinese)."""
+
+    context_class = cli_chinese.ChineseContext
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
@@ -40,16 +46,33 @@ class LazyGroup(click.Group):
         if name not in COMMANDS:
             return None
         module = importlib.import_module(COMMANDS[name][0])
-        return getattr(module, name.replace("-", "_") + "_command")
+        return cli_chinese.localise(getattr(module, name.replace("-", "_") + "_command"))
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        name = args[0] if args else ""
+        if name and name not in COMMANDS and not name.startswith("-"):
+            import difflib
+
+            close = difflib.get_close_matches(name, list(COMMANDS), n=1)
+            guess = f"是不是「{close[0]}」？" if close else "全部命令：reportgen help"
+            ctx.fail(f"没有「{name}」这个命令。{guess}")
+        return super().resolve_command(ctx, args)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with formatter.section("命令"):
             formatter.write_dl([(name, help_) for name, (_, help_) in COMMANDS.items()])
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    invoke_without_command=True,
+    options_metavar=cli_chinese.OPTIONS_METAVAR,
+    subcommand_metavar=cli_chinese.SUBCOMMAND_METAVAR,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(package_name="reportgen")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """reportgen：政府信息公开工作年度报告的填写、检查与排版。
 
     \b
@@ -58,6 +81,10 @@ def cli() -> None:
     reportgen check report.yaml       检查勾稽关系
     reportgen build report.yaml       生成 HTML、DOCX、PDF
     """
+    if ctx.invoked_subcommand is None:
+        from reportgen.commands.help import first_steps
+
+        click.echo(first_steps())
 
 
 def main(argv: list[str] | None = None) -> None:

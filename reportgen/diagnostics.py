@@ -6,7 +6,7 @@ import json
 import sys
 from typing import Any, TextIO
 
-from reportgen.errors import Problem
+from reportgen.errors import Problem, indent_block
 
 
 def _console(stream: TextIO):
@@ -19,25 +19,50 @@ def _console(stream: TextIO):
 
 
 def print_problems(problems: list[Problem], stream: TextIO | None = None) -> None:
+    """Each problem, its line of the file when known, its hint; what follows from a problem
+    (:attr:`Problem.cause`) is printed under it rather than in line order."""
     stream = stream or sys.stdout
     console = _console(stream)
+    listed = {id(p) for p in problems}
+    following: dict[int, list[Problem]] = {}
     for p in problems:
-        if console is None:
-            stream.write(p.format() + "\n")
-            if p.hint:
-                stream.write(f"    提示：{p.hint}\n")
+        if p.cause is not None and id(p.cause) in listed:
+            following.setdefault(id(p.cause), []).append(p)
+    for p in problems:
+        if p.cause is not None and id(p.cause) in listed:
             continue
-        from rich.markup import escape
+        _print_one(p, stream, console, "")
+        if id(p) in following:
+            _write(stream, console, "    由此引起（先改上面这一处，再检查一次）：", "dim")
+            for c in following[id(p)]:
+                _print_one(c, stream, console, "      ", hint=False)
+
+
+def _write(stream: TextIO, console: Any, text: str, style: str | None = None) -> None:
+    if console is None:
+        stream.write(text + "\n")
+    else:
+        from rich.text import Text
+
+        console.print(Text(text, style=style or ""))
+
+
+def _print_one(p: Problem, stream: TextIO, console: Any, indent: str, hint: bool = True) -> None:
+    if console is None:
+        stream.write(indent + p.format() + "\n")
+    else:
         from rich.text import Text
 
         colour = "red" if p.is_error else "yellow"
-        line = Text()
+        line = Text(indent)
         line.append(p.location + ": ", style="bold")
         line.append(f"{'错误' if p.is_error else '警告'} {p.rule} ", style=f"bold {colour}")
         line.append(p.message)
         console.print(line)
-        if p.hint:
-            console.print(f"    [dim]提示：{escape(p.hint)}[/dim]")
+    if p.excerpt:
+        _write(stream, console, indent_block(p.excerpt, indent + "    "), "cyan")
+    if p.hint and hint:
+        _write(stream, console, f"{indent}    提示：{p.hint}", "dim")
 
 
 def print_summary(files: int, errors: int, warnings: int, stream: TextIO | None = None) -> None:

@@ -7,7 +7,7 @@ the caller reports them all at once.  Exceptions are for what prevents reading a
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 EXIT_OK = 0
@@ -37,6 +37,11 @@ class Problem:
     difference: str | None = None
     hint: str | None = None
     path: str | None = None
+    #: the line of the file with a caret under the spot (syntax errors)
+    excerpt: str | None = None
+    #: the problem this one follows from (a row missing because its key was misspelt);
+    #: printed under it, see reportgen.cascade
+    cause: Problem | None = field(default=None, repr=False, compare=False)
 
     @property
     def is_error(self) -> bool:
@@ -58,7 +63,15 @@ class Problem:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["severity_label"] = SEVERITY_LABELS[self.severity]
+        data.pop("cause")
+        if self.cause is not None:
+            c = self.cause
+            data["caused_by"] = {"rule": c.rule, "line": c.line, "column": c.column}
         return {k: v for k, v in data.items() if v is not None}
+
+
+def indent_block(text: str, prefix: str) -> str:
+    return "\n".join(prefix + line for line in text.splitlines())
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:
@@ -78,6 +91,7 @@ class ReportgenError(Exception):
         line: int | None = None,
         column: int | None = None,
         hint: str | None = None,
+        excerpt: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -85,6 +99,7 @@ class ReportgenError(Exception):
         self.line = line
         self.column = column
         self.hint = hint
+        self.excerpt = excerpt
 
     @property
     def location(self) -> str | None:
@@ -99,6 +114,8 @@ class ReportgenError(Exception):
 
     def __str__(self) -> str:
         text = f"{self.location}: {self.message}" if self.location else self.message
+        if self.excerpt:
+            text += "\n" + indent_block(self.excerpt, "    ")
         if self.hint:
             text += f"\n  提示：{self.hint}"
         return text
@@ -112,6 +129,7 @@ class ReportgenError(Exception):
             line=self.line,
             column=self.column,
             hint=self.hint,
+            excerpt=self.excerpt,
         )
 
 

@@ -347,12 +347,9 @@ def parse_text(text: str, name: str = "<string>") -> Source:
         except _Duplicate:
             src._record()  # raises the located duplicate-key error
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = Mark(mark.line + 1, mark.column + 1) if mark else Mark(1, 1)
-        problem = exc.problem or exc.context or "语法错误"
-        raise _error(
-            name, where, f"YAML 语法错误：{problem}", "检查缩进、冒号后的空格和引号是否成对。"
-        ) from None
+        from reportgen.yaml_hints import syntax_error
+
+        raise syntax_error(name, text, exc) from None
     except yaml.YAMLError as exc:
         raise InputError(f"YAML 语法错误：{exc}", file=name) from None
     return src
@@ -373,12 +370,21 @@ def read_source(path: str | Path) -> Source:
     except InputError:
         raise
     except FileNotFoundError:
-        raise InputError("文件不存在", file=name) from None
+        from reportgen.input_paths import windows_path_hint
+
+        raise InputError("文件不存在", file=name, hint=windows_path_hint(name)) from None
     except IsADirectoryError:
         raise InputError("这是一个目录，不是报告文件", file=name) from None
     except OSError as exc:
         raise InputError(f"无法读取文件：{exc.strerror}", file=name) from None
-    return parse_text(decode(raw, name), name)
+    text = decode(raw, name)
+    if raw[:1] == b"{" or name.endswith(".draft"):
+        from reportgen.input_paths import draft_error
+
+        draft = draft_error(text, name)
+        if draft is not None:
+            raise draft
+    return parse_text(text, name)
 
 
 def decode(raw: bytes, name: str) -> str:

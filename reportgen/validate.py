@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reportgen.cascade import link
 from reportgen.definition import Format, Node, Table, format_for_year, formats
 from reportgen.errors import ERROR, EXIT_INVALID, InputError, Problem, sort_problems
 from reportgen.report import Report, dig, resolve_values
@@ -142,6 +143,7 @@ def normalise_rows(fmt: Format, src: Source) -> list[Problem]:
             value = container.get(node.key)
             if not isinstance(value, list):
                 continue
+            value = _split_chinese_commas(value)
             if len(value) not in (len(columns) - 1, len(columns)):
                 problems.append(
                     _problem(
@@ -161,6 +163,18 @@ def normalise_rows(fmt: Format, src: Source) -> list[Problem]:
 
     walk(block.rows, data, (table.key,))
     return problems
+
+
+def _split_chinese_commas(row: list) -> list:
+    """``[5，0，0, 0]`` reads as one text item per run of full-width commas; split it into
+    numbers, as the wizard does with a pasted row, so the Chinese comma is simply accepted."""
+    from reportgen.yaml_hints import row_numbers
+
+    out: list = []
+    for item in row:
+        numbers = row_numbers(item) if isinstance(item, str) else None
+        out.extend(numbers if numbers is not None else [item])
+    return out
 
 
 # ------------------------------------------------------------------ pydantic errors
@@ -249,6 +263,8 @@ def _expected_keys(model: type, loc: tuple) -> list[str]:
 
 
 def pydantic_problems(fmt: Format, src: Source, exc: Any, model: type) -> list[Problem]:
+    from reportgen.yaml_hints import key_hint, value_hint
+
     problems = []
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
@@ -262,7 +278,7 @@ def pydantic_problems(fmt: Format, src: Source, exc: Any, model: type) -> list[P
             allowed = _expected_keys(model, loc[:-1])
             guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
             parent, _ = describe(fmt, loc[:-1])
-            hint = (
+            hint = key_hint(key) or (
                 f"是不是「{guess[0]}」？"
                 if guess
                 else "可用的键：" + "、".join(allowed)
@@ -306,8 +322,11 @@ def pydantic_problems(fmt: Format, src: Source, exc: Any, model: type) -> list[P
             hint = "件数只能是整数。"
         elif etype == "greater_than_equal":
             hint = "件数不能为负；没有就填 0。"
+        elif etype == "less_than_equal" and loc == ("year",):
+            hint = "报告年度写四位数，例如 2025。"
         elif etype == "less_than_equal":
             hint = "请核对是否多输了位数，或误把元当作万元。"
+        hint = value_hint(err.get("input")) or hint
         problems.append(
             _problem(src, loc, rule, f"{where}：{text}", hint, actual=ctx["input"], **labels)
         )
@@ -360,9 +379,9 @@ def build_report(src: Source) -> Outcome:
         validated = model.model_validate(src.data)
     except ValidationError as exc:
         problems += pydantic_problems(fmt, src, exc, model)
-        return Outcome(src, None, sort_problems(problems))
+        return Outcome(src, None, link(sort_problems(problems)))
     if problems:
-        return Outcome(src, None, sort_problems(problems))
+        return Outcome(src, None, link(sort_problems(problems)))
     data = validated.model_dump(exclude_none=False)
     values, given = resolve_values(fmt, data)
     attributes = {}
@@ -405,7 +424,9 @@ def check_report(report: Report, previous: Report | None = None) -> list[Problem
 def check_source(src: Source, previous: Report | None = None) -> Outcome:
     outcome = build_report(src)
     if outcome.report is not None:
-        outcome.problems = sort_problems(outcome.problems + check_report(outcome.report, previous))
+        problems = sort_problems(outcome.problems + check_report(outcome.report, previous))
+        kinds = {rule.id: rule.kind for rule in outcome.report.format.rules}
+        outcome.problems = link(problems, kinds)
     return outcome
 
 

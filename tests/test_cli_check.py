@@ -64,7 +64,7 @@ def test_unreadable_input_exits_2(tmp_path, capsys):
     bad.write_text("year: [\n", encoding="utf-8")
     code, out, _ = run(["check", str(bad)], capsys)
     assert code == 2
-    assert f"{bad}:2:1: 错误 E-INPUT YAML 语法错误" in out
+    assert f"{bad}:1:8: 错误 E-INPUT 这一行的括号没有结束" in out
     code, out, _ = run(["check", str(tmp_path / "missing.yaml")], capsys)
     assert code == 2 and "文件不存在" in out
 

@@ -236,5 +236,6 @@ def test_wheel_ships_the_templates(tmp_path):
         "reportgen/templates/common/applications.yaml",
         "reportgen/templates/default/fonts.yaml",
         "reportgen/cli.py",
+        "reportgen/locale/zh_CN/LC_MESSAGES/click.mo",
     ):
         assert required in names

@@ -66,12 +66,11 @@ def build_command(
     as_json: bool,
     watch: bool,
 ) -> None:
-    """检查报告文件 FILES 并生成 HTML、DOCX、PDF。
+    """检查报告文件（可以一次给多个）并生成 HTML、DOCX、PDF。
 
     有错误的文件不生成（除非 --draft）；一个文件失败不影响其他文件。
     输出先写临时文件再改名替换，失败时不会留下残缺文件，也不会覆盖原有的正确输出。
 
-    \b
     退出码：0 全部生成；1 有文件未通过校验、只生成了草稿或生成失败；2 用法错误或文件无法读取。
     """
     from reportgen.render.build import BuildOptions, build_all, exit_code, parse_formats

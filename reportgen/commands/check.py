@@ -8,7 +8,7 @@ from reportgen.errors import EXIT_INVALID, EXIT_OK, EXIT_USAGE, ReportgenError
 
 
 @click.command("check")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(), metavar="文件...")
 @click.option(
     "--previous",
     "-p",
@@ -20,12 +20,15 @@ from reportgen.errors import EXIT_INVALID, EXIT_OK, EXIT_USAGE, ReportgenError
 def check_command(
     files: tuple[str, ...], previous: str | None, strict: bool, as_json: bool
 ) -> None:
-    """检查报告文件 FILES 的勾稽关系、填写错误和文表一致性。
+    """检查报告文件的勾稽关系、填写错误和文表一致性。
+
+    可以一次给多个文件；给出文件夹时，检查其中所有的报告文件（.yaml）。
 
     退出码：0 没有错误（警告照常显示）；1 有错误（或 --strict 下有警告）；
     2 文件无法读取或用法错误。
     """
     from reportgen.diagnostics import dump_json, print_problems, print_summary
+    from reportgen.input_paths import expand
     from reportgen.validate import check_file, load_previous
 
     prev = None
@@ -43,15 +46,20 @@ def check_command(
                 print_problems(problems)
             raise SystemExit(EXIT_USAGE) from None
     errors = warnings = 0
-    for name in files:
+    names = expand(files)
+    for entry in names:
+        name = entry.file if isinstance(entry, ReportgenError) else entry
         try:
+            if isinstance(entry, ReportgenError):
+                raise entry
             outcome = check_file(name, prev)
             problems = outcome.problems
         except ReportgenError as exc:
             problems = [exc.to_problem()]
             worst = max(worst, EXIT_USAGE)
-        file_errors = sum(p.is_error for p in problems)
-        file_warnings = len(problems) - file_errors
+        # what follows from another problem is printed under it, not counted again
+        file_errors = sum(p.is_error and p.cause is None for p in problems)
+        file_warnings = sum(not p.is_error and p.cause is None for p in problems)
         errors += file_errors
         warnings += file_warnings
         if file_errors or (strict and file_warnings):
@@ -69,7 +77,8 @@ def check_command(
         else:
             print_problems(problems)
     if as_json:
-        dump_json(results if len(files) > 1 else results[0])
+        single = len(files) == 1 and names == [files[0]]  # one file named: one object
+        dump_json(results[0] if single else results)
     else:
-        print_summary(len(files), errors, warnings)
+        print_summary(len(names), errors, warnings)
     raise SystemExit(worst)

@@ -81,7 +81,7 @@ def new_command(output: str, previous: str | None, resume: str | None) -> None:
     help="上一年度的报告文件，用于跨年检查和预填。",
 )
 def edit_command(file: str, previous: str | None) -> None:
-    """用向导修改已有的报告文件 FILE：先显示检查结果，再按部分修改，现有内容作为默认值。"""
+    """用向导修改已有的报告文件：先显示检查结果，再按部分修改，现有内容作为默认值。"""
     require_terminal()
     from reportgen.wizard.flow import edit_session, run_session
     from reportgen.wizard.prompts import Prompter
