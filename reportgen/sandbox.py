@@ -1,0 +1,135 @@
+"""User templates stay inside their folder; their errors are messages, not tracebacks.
+
+A ``--template-dir`` is a folder someone else may have prepared.  Every file reportgen reads
+from it — templates and their includes, stylesheets, ``fonts.yaml``, ``docx.yaml``, assets —
+is resolved to its real path first, and a path whose real location is outside the folder
+(``passwd.txt -> /etc/passwd``, a symlinked subfolder, ``../``) is refused, so a template
+cannot copy other files of the machine into a report.  Files are read through
+:func:`reportgen.limits.read_bytes` (size-bounded, never blocking on a FIFO).
+
+Whatever goes wrong in a template is a :class:`~reportgen.errors.TemplateError` (exit 2)
+in Chinese, classified by the exception's kind.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from reportgen.errors import InputError, ReportgenError, TemplateError
+from reportgen.limits import MAX_REPORT_BYTES, read_bytes
+
+
+def confined(root: Path, name: str) -> Path | None:
+    """The real path of ``root/name`` if it exists; refused if it leaves ``root``."""
+    root = root.resolve()
+    candidate = root / name
+    if not candidate.exists() and not candidate.is_symlink():
+        return None
+    try:
+        real = candidate.resolve(strict=True)
+    except (OSError, RuntimeError):
+        raise TemplateError(
+            f"模板文件「{name}」无法解析（符号链接断开或循环）", file=str(candidate)
+        ) from None
+    if not real.is_relative_to(root):
+        raise TemplateError(
+            f"模板文件「{name}」指向模板目录之外，已拒绝读取",
+            file=str(candidate),
+            hint="模板目录中的文件（含符号链接指向的文件）都必须位于该目录之内。",
+        )
+    return real
+
+
+def read_text(path: Path, what: str = "模板文件") -> str:
+    """A template file as text: bounded in size, UTF-8, errors as :class:`TemplateError`."""
+    try:
+        raw = read_bytes(path, MAX_REPORT_BYTES, what)
+    except InputError as exc:
+        raise TemplateError(exc.message, file=exc.file, hint=exc.hint) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise TemplateError(
+            f"{what}不是 UTF-8 编码", file=str(path), line=line, hint="请另存为 UTF-8。"
+        ) from None
+
+
+def read_yaml(path: Path, what: str) -> Any:
+    """A template's YAML settings file, with Chinese messages for every failure."""
+    import yaml
+
+    text = read_text(path, what)
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise TemplateError(
+            f"{what}不是有效的 YAML",
+            file=str(path),
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+            hint="检查缩进、冒号后的空格和引号是否成对。",
+        ) from None
+    except (yaml.YAMLError, ValueError, RecursionError):
+        raise TemplateError(f"{what}不是有效的 YAML", file=str(path)) from None
+
+
+def loader(root: Path):
+    """A Jinja loader for ``root`` that refuses files whose real path is outside it."""
+    from jinja2 import FileSystemLoader, TemplateNotFound
+    from jinja2.loaders import split_template_path
+
+    class ConfinedLoader(FileSystemLoader):
+        def get_source(self, environment, template):
+            parts = split_template_path(template)
+            path = confined(root, "/".join(parts))
+            if path is None or not path.is_file():
+                raise TemplateNotFound(template)
+            source = read_text(path)
+            mtime = path.stat().st_mtime
+
+            def uptodate() -> bool:
+                try:
+                    return path.stat().st_mtime == mtime
+                except OSError:
+                    return False
+
+            return source, str(path), uptodate
+
+    return ConfinedLoader(str(root))
+
+
+_UNDEFINED = re.compile(r"'([^']{1,80})' is undefined|has no attribute '([^']{1,80})'")
+
+
+def template_error(exc: BaseException, default_file: str) -> ReportgenError:
+    """Any exception raised while loading or rendering a template, as a Chinese message."""
+    from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
+    from jinja2.sandbox import SecurityError
+
+    if isinstance(exc, ReportgenError):
+        return exc
+    where = getattr(exc, "filename", None) or default_file
+    line = getattr(exc, "lineno", None)
+    if isinstance(exc, TemplateNotFound):
+        message, hint = f"模板引用的文件「{exc.name}」不存在", "检查 include/extends 中的文件名。"
+    elif isinstance(exc, TemplateSyntaxError):
+        message, hint = "模板语法错误", f"Jinja 的说明：{exc.message}"
+    elif isinstance(exc, UndefinedError):
+        found = _UNDEFINED.search(str(exc))
+        name = next((g for g in found.groups() if g), "") if found else ""
+        message = f"模板引用了不存在的变量「{name}」" if name else "模板引用了不存在的变量"
+        hint = "可用的变量见内置模板 templates/default/report.html.j2。"
+    elif isinstance(exc, SecurityError):
+        message, hint = "模板中有不允许的操作（模板在沙箱中运行）", None
+    elif isinstance(exc, RecursionError):
+        message, hint = "模板嵌套过深（是否包含或继承了自己？）", None
+    elif isinstance(exc, MemoryError):
+        message, hint = "模板生成的内容过大，内存不足", None
+    else:
+        message = f"模板无法使用（{type(exc).__name__}）"
+        hint = "检查模板中的表达式和过滤器参数。"
+    return TemplateError(message, file=where, line=line, hint=hint)
