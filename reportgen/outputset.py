@@ -12,6 +12,7 @@ behind; elsewhere they are named temporaries, removed on any error or interrupti
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 import signal
@@ -56,12 +57,25 @@ class _Pending:
         os.fchmod(self.fd, 0o644)
         os.fsync(self.fd)
 
-    def link(self) -> None:
+    def link(self, data: bytes) -> None:
         """Give an anonymous file a (temporary) name next to its target."""
-        if self.temp is None:
-            name = self._temp_name()
-            os.link(f"/proc/self/fd/{self.fd}", name, follow_symlinks=True)
+        if self.temp is not None:
+            return
+        name = self._temp_name()
+        folder = os.open(self.target.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            # a directory fd makes os.link call linkat(AT_SYMLINK_FOLLOW), not link()
+            os.link(f"/proc/self/fd/{self.fd}", name.name, src_dir_fd=folder, dst_dir_fd=folder)
             self.temp = name
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            self.discard()  # linkat refused (old kernel, odd file system): write a name
+            self.temp = name
+            self.fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+            self.write(data)
+        finally:
+            os.close(folder)
 
     def discard(self) -> None:
         if self.fd is not None:
@@ -105,9 +119,9 @@ def write_set(files: dict[Path, bytes]) -> None:
             item.open()
             item.write(data)
         with _signals_held():
-            for item in pending:
+            for item, data in zip(pending, files.values(), strict=True):
                 current = item.target
-                item.link()
+                item.link(data)
             for item in pending:
                 current = item.target
                 os.replace(item.temp, item.target)
