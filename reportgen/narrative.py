@@ -89,7 +89,8 @@ def _citations(tree) -> list:
     found = []
     for node in tree.body:
         if not isinstance(node, nodes.Output):
-            raise Refused("中不能使用 {% … %} 语句（正文是数据，不是程序）", node.lineno, _CITE_HINT)
+            message = "中不能使用 {% … %} 语句（正文是数据，不是程序）"
+            raise Refused(message, node.lineno, _CITE_HINT)
         for child in node.nodes:
             if not isinstance(child, nodes.TemplateData):
                 found.append(child)
