@@ -55,6 +55,8 @@ def read_bytes(path: str | Path, limit: int = MAX_REPORT_BYTES, what: str = "报
     name = str(path)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise InputError("文件不存在", file=name) from None
     except OSError as exc:
         raise InputError(f"无法读取文件：{reason(exc)}", file=name) from None
     try:

@@ -408,8 +408,6 @@ def parse_text(text: str, name: str = "<string>") -> Source:
 def read_source(path: str | Path) -> Source:
     """Read and parse a report file; every failure becomes an :class:`InputError`."""
     name = str(path)
-    if not Path(path).exists() and not Path(path).is_symlink():
-        raise InputError("文件不存在", file=name)
     raw = limits.read_bytes(path, MAX_BYTES, "年度报告")
     return parse_text(decode(raw, name), name)
 

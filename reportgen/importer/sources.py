@@ -286,8 +286,6 @@ READERS = {
 def read_source(path: str | Path) -> Document:
     """Read ``path`` by its extension (or its first bytes when the extension says nothing)."""
     path = Path(path)
-    if not path.exists():
-        raise InputError("文件不存在", file=str(path))
     data = read_published(path)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
