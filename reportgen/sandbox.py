@@ -105,6 +105,18 @@ def loader(root: Path):
 _UNDEFINED = re.compile(r"'([^']{1,80})' is undefined|has no attribute '([^']{1,80})'")
 
 
+def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
+    """The template file and line an error happened at (Jinja maps its frames onto them)."""
+    found: tuple[str | None, int | None] = (None, None)
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if not name.endswith(".py") and not name.startswith("<"):
+            found = (name, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
 def template_error(exc: BaseException, default_file: str) -> ReportgenError:
     """Any exception raised while loading or rendering a template, as a Chinese message."""
     from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
@@ -112,8 +124,9 @@ def template_error(exc: BaseException, default_file: str) -> ReportgenError:
 
     if isinstance(exc, ReportgenError):
         return exc
-    where = getattr(exc, "filename", None) or default_file
-    line = getattr(exc, "lineno", None)
+    where, line = _template_frame(exc)
+    where = getattr(exc, "filename", None) or where or default_file
+    line = getattr(exc, "lineno", None) or line
     if isinstance(exc, TemplateNotFound):
         message, hint = f"模板引用的文件「{exc.name}」不存在", "检查 include/extends 中的文件名。"
     elif isinstance(exc, TemplateSyntaxError):
@@ -130,6 +143,6 @@ def template_error(exc: BaseException, default_file: str) -> ReportgenError:
     elif isinstance(exc, MemoryError):
         message, hint = "模板生成的内容过大，内存不足", None
     else:
-        message = f"模板无法使用（{type(exc).__name__}）"
-        hint = "检查模板中的表达式和过滤器参数。"
+        message = "模板中的表达式无法求值（数据类型或过滤器参数不对）"
+        hint = "检查模板中这一行的表达式和过滤器参数。"
     return TemplateError(message, file=where, line=line, hint=hint)

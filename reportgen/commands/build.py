@@ -12,7 +12,7 @@ from reportgen.errors import EXIT_USAGE, ReportgenError
 
 
 @click.command("build")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option(
     "--output",
     "-o",
@@ -30,7 +30,7 @@ from reportgen.errors import EXIT_USAGE, ReportgenError
 @click.option(
     "--previous",
     "-p",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     help="上一年度的报告文件，用于跨年衔接检查。",
 )
 @click.option(

@@ -248,12 +248,17 @@ def read_docx(path: Path, data: bytes) -> Document:
 def read_pdf(path: Path, data: bytes) -> Document:
     """The text layer, laid out (pypdf layout mode keeps table columns on one line)."""
     import io
+    import logging
+    import warnings
 
     from pypdf import PdfReader
 
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its English warnings
     try:
-        reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text(extraction_mode="layout") for page in reader.pages]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = PdfReader(io.BytesIO(data))
+            pages = [page.extract_text(extraction_mode="layout") for page in reader.pages]
     except Exception as exc:  # pypdf raises many kinds for a broken or hostile file
         raise unreadable("PDF", exc, str(path)) from None
     lines: list[Line] = []
