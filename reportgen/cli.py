@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import signal
 import sys
 
 import click
@@ -80,6 +81,9 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("\n已中止。", err=True)
         code = 130
+    # the work is done (or stopped): a late Ctrl-C must not turn the exit into a signal death
+    if argv is None:  # the process's own command line, not a call from Python code
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     sys.exit(code if isinstance(code, int) else 0)
 
 
