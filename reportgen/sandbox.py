@@ -102,6 +102,74 @@ def loader(root: Path):
     return ConfinedLoader(str(root))
 
 
+#: What one template may produce and how long it may take (the built-in page is ~100 KB
+#: and renders in well under a second).
+MAX_OUTPUT_CHARS = 16 * 1024 * 1024
+RENDER_SECONDS = 60.0
+#: The largest string, list or number one ``*`` or ``**`` in a template may make.
+MAX_PRODUCT = 1_000_000
+
+
+def environment(**options: Any):
+    """Jinja's sandbox, with ``*`` and ``**`` bounded so a template cannot fill memory."""
+    from jinja2.sandbox import SandboxedEnvironment, SecurityError
+
+    class BoundedEnvironment(SandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**"})
+
+        def call_binop(self, context, operator, left, right):
+            if operator == "*" and _repeats(left, right) > MAX_PRODUCT:
+                raise SecurityError("product too large")
+            if (
+                operator == "**"
+                and isinstance(left, int)
+                and isinstance(right, int)
+                and abs(right) * max(1, abs(left).bit_length()) > 4 * MAX_PRODUCT
+            ):
+                raise SecurityError("power too large")
+            return super().call_binop(context, operator, left, right)
+
+    return BoundedEnvironment(**options)
+
+
+def _repeats(left: Any, right: Any) -> int:
+    """The length of ``left * right`` when it repeats a string or a list, else 0."""
+    for seq, count in ((left, right), (right, left)):
+        if isinstance(seq, (str, bytes, list, tuple)) and isinstance(count, int):
+            return len(seq) * count
+    return 0
+
+
+def render_bounded(template, context: dict[str, Any]) -> str:
+    """Render within :data:`RENDER_SECONDS` (main thread, POSIX) and :data:`MAX_OUTPUT_CHARS`."""
+    import signal
+    import threading
+
+    timed = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if timed:
+
+        def expire(signum, frame):
+            raise TemplateError(
+                f"模板渲染超过 {RENDER_SECONDS:.0f} 秒，已停止", hint="检查模板中的循环。"
+            )
+
+        previous = signal.signal(signal.SIGALRM, expire)
+        signal.setitimer(signal.ITIMER_REAL, RENDER_SECONDS)
+    try:
+        parts = []
+        size = 0
+        for chunk in template.generate(context):
+            size += len(chunk)
+            if size > MAX_OUTPUT_CHARS:
+                raise TemplateError("模板生成的内容过大，已停止", hint="检查模板中的循环。")
+            parts.append(chunk)
+        return "".join(parts)
+    finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+
 _UNDEFINED = re.compile(r"'([^']{1,80})' is undefined|has no attribute '([^']{1,80})'")
 
 

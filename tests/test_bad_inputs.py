@@ -375,6 +375,34 @@ CASES = [
         "模板",
         BAD_TEMPLATE,
     ),
+    Case(
+        "tpl-huge-repeat",
+        template({"report.html.j2": extends("{{ 'a' * 10**10 }}")}),
+        2,
+        "不允许的操作",
+        BAD_TEMPLATE,
+    ),
+    Case(
+        "tpl-huge-power",
+        template({"report.html.j2": extends("{{ 10**10000000 }}")}),
+        2,
+        "不允许的操作",
+        BAD_TEMPLATE,
+    ),
+    Case(
+        "tpl-runaway-loop",
+        template(
+            {
+                "report.html.j2": extends(
+                    "{% for i in range(99999) %}{% for j in range(99999) %}{{ agency }}"
+                    "{% endfor %}{% endfor %}"
+                )
+            }
+        ),
+        2,
+        "过大",
+        r"r\.yaml",
+    ),
     # --- imports: limits and cleaning
     Case(
         "import-5000-digits",

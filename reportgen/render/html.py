@@ -319,9 +319,8 @@ class TemplateSet:
 
     def __init__(self, template_dir: str | Path | None = None) -> None:
         from jinja2 import ChoiceLoader, PrefixLoader, StrictUndefined
-        from jinja2.sandbox import SandboxedEnvironment
 
-        from reportgen.sandbox import loader
+        from reportgen.sandbox import environment, loader
 
         builtin = builtin_template_dir()
         self.user_dir = Path(template_dir).resolve() if template_dir else None
@@ -330,7 +329,7 @@ class TemplateSet:
         self.roots = [p for p in (self.user_dir, builtin.resolve()) if p is not None]
         loaders = [loader(p) for p in self.roots]
         loaders.insert(len(loaders) - 1, PrefixLoader({"default": loader(builtin.resolve())}))
-        self.env = SandboxedEnvironment(
+        self.env = environment(
             loader=ChoiceLoader(loaders),
             autoescape=True,
             undefined=StrictUndefined,
@@ -364,10 +363,10 @@ class TemplateSet:
         return _safe(f"data:{mime};base64,{data}")
 
     def render(self, context: dict[str, Any]) -> str:
-        from reportgen.sandbox import template_error
+        from reportgen.sandbox import render_bounded, template_error
 
         try:
-            return self.env.get_template(TEMPLATE).render(context)
+            return render_bounded(self.env.get_template(TEMPLATE), context)
         except Exception as exc:  # Jinja, the sandbox and the filters raise many kinds
             raise template_error(exc, TEMPLATE) from None
 
