@@ -60,11 +60,18 @@ def cli() -> None:
     """
 
 
+def _terminated(signum, frame) -> None:
+    """``kill`` (SIGTERM): unwind like Ctrl-C, so temporaries and workers are cleaned up."""
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the CLI and map user-facing errors to exit codes."""
     # pydantic scans every installed distribution for plugins on first use (~20 ms of a
     # 0.25 s check); the command line uses none.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if argv is None:
+        signal.signal(signal.SIGTERM, _terminated)
     try:
         code = cli.main(args=argv, prog_name="reportgen", standalone_mode=False)
     except click.exceptions.Abort:

@@ -85,6 +85,20 @@ def test_ctrl_c_exits_130_without_traceback(tmp_path: Path, moment: float):
     assert b"Traceback" not in err and "已中止".encode() in err
 
 
+@pytest.mark.parametrize("moment", MOMENTS[1:3])
+def test_kill_cleans_up_and_exits_143(tmp_path: Path, moment: float):
+    _prepare(tmp_path)
+    run = _start(tmp_path)
+    time.sleep(moment)
+    if run.poll() is None:
+        run.terminate()
+    _, err = run.communicate(timeout=30)
+    if _assert_clean(tmp_path, run.pid) == "new" and run.returncode == 0:
+        return
+    assert run.returncode == 143, err.decode()
+    assert b"Traceback" not in err
+
+
 def test_kill_9_of_a_parallel_batch(tmp_path: Path):
     _prepare(tmp_path)
     for name in ("a", "b"):
