@@ -1,5 +1,8 @@
 """``python -m reportgen``."""
 
-from reportgen.cli import main
+try:
+    from reportgen.cli import main
+except KeyboardInterrupt:  # Ctrl-C while the command line loads
+    raise SystemExit(130) from None
 
 main()

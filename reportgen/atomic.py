@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import tempfile
 from collections.abc import Iterator
@@ -11,16 +10,7 @@ from pathlib import Path
 from typing import IO
 
 from reportgen.errors import OutputError
-
-_REASONS = {
-    errno.ENOENT: "文件夹不存在",
-    errno.EACCES: "没有写入权限",
-    errno.EPERM: "没有写入权限",
-    errno.EROFS: "文件系统是只读的",
-    errno.ENOSPC: "磁盘空间不足",
-    errno.EISDIR: "目标是一个文件夹",
-    errno.ENOTDIR: "路径中有一段不是文件夹",
-}
+from reportgen.oserrors import reason
 
 
 @contextlib.contextmanager
@@ -37,9 +27,8 @@ def atomic_open(path: str | Path, mode: str = "wb") -> Iterator[IO]:
         with _atomic(path, mode) as fh:
             yield fh
     except OSError as exc:
-        reason = _REASONS.get(exc.errno, exc.strerror or str(exc))
         raise OutputError(
-            f"无法写入文件：{reason}",
+            f"无法写入文件：{reason(exc, writing=True)}",
             file=str(path),
             hint="检查文件夹是否存在、是否有写入权限、磁盘是否已满。",
         ) from None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import signal
 import sys
 
 import click
@@ -87,11 +88,18 @@ def cli(ctx: click.Context) -> None:
         click.echo(first_steps())
 
 
+def _terminated(signum, frame) -> None:
+    """``kill`` (SIGTERM): unwind like Ctrl-C, so temporaries and workers are cleaned up."""
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the CLI and map user-facing errors to exit codes."""
     # pydantic scans every installed distribution for plugins on first use (~20 ms of a
     # 0.25 s check); the command line uses none.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if argv is None:
+        signal.signal(signal.SIGTERM, _terminated)
     try:
         code = cli.main(args=argv, prog_name="reportgen", standalone_mode=False)
     except click.exceptions.Abort:
@@ -108,6 +116,9 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("\n已中止。", err=True)
         code = 130
+    # the work is done (or stopped): a late Ctrl-C must not turn the exit into a signal death
+    if argv is None:  # the process's own command line, not a call from Python code
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     sys.exit(code if isinstance(code, int) else 0)
 
 

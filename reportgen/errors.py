@@ -145,3 +145,9 @@ class RenderError(ReportgenError):
     """A template or an output format failed to render."""
 
     exit_code = EXIT_INVALID
+
+
+class TemplateError(RenderError):
+    """A template (``--template-dir`` or its files) is broken: fix the template, exit 2."""
+
+    exit_code = EXIT_USAGE

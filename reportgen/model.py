@@ -19,6 +19,8 @@ from reportgen.definition import Block, Format, Node, Table, formats
 #: Upper bounds: larger numbers are typing errors, not real reports.
 MAX_COUNT = 10**9
 MAX_MONEY = 10**12
+#: Years a report may be for (the first format is for 2019).
+MAX_YEAR = 2100
 
 
 def _no_text(value: Any) -> Any:
@@ -154,7 +156,7 @@ def report_model(format_id: str) -> type[BaseModel]:
         _class_name(fmt, "report"),
         __base__=StrictModel,
         format=(Literal[fmt.id] | None, Field(default=None, title="格式版本")),
-        year=(Annotated[int, Strict()], Field(title="报告年度", ge=2019, le=2100)),
+        year=(Annotated[int, Strict()], Field(title="报告年度", ge=2019, le=MAX_YEAR)),
         agency=(str, Field(title="机关名称", min_length=1, max_length=100)),
         title=(
             str | None,

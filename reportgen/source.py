@@ -17,10 +17,11 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from reportgen import limits, textclean
 from reportgen.errors import InputError
 
 #: Report files are a few KB; anything this big is not a report.
-MAX_BYTES = 4 * 1024 * 1024
+MAX_BYTES = limits.MAX_REPORT_BYTES
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _constructor = yaml.constructor.SafeConstructor()
@@ -108,12 +109,14 @@ def _scalar(event: yaml.ScalarEvent, name: str) -> Any:
     tag = event.tag
     if tag is None or tag == "!":
         if not event.implicit[0]:
-            return value  # quoted
-        if value.isdigit() and value.isascii():
+            return _text(value, event, name)  # quoted
+        if value.isdigit() and value.isascii() and len(value) < 20:
             return int(value)  # the common case, without the resolver's regex walk
         tag = _resolver.resolve(yaml.ScalarNode, value, _PLAIN)
         if tag == "tag:yaml.org,2002:merge":
             return value  # "<<", refused where it is used as a key
+        if tag in (_INT, _FLOAT) and ":" in value:
+            return value  # YAML 1.1 base 60 (1:30 = 90): a report means the text it wrote
     elif tag not in _SCALAR_TAGS:
         raise _error(
             name,
@@ -122,8 +125,10 @@ def _scalar(event: yaml.ScalarEvent, name: str) -> Any:
             "报告文件只需普通的数字、文字和日期。",
         )
     if tag == _STR:
-        return value
+        return _text(value, event, name)
     node = yaml.ScalarNode(tag, value)
+    if tag in (_INT, _FLOAT) and limits.number_too_long(value):
+        raise _too_long(name, event, value)
     if tag == _INT:
         return _constructor.construct_yaml_int(node)
     if tag == _FLOAT:
@@ -131,9 +136,12 @@ def _scalar(event: yaml.ScalarEvent, name: str) -> Any:
         if text.lower().lstrip("+-") in (".nan", ".inf"):
             return float(_constructor.construct_yaml_float(node))
         try:
-            return Decimal(text)
+            number = Decimal(text)
         except InvalidOperation:
             raise _error(name, event.start_mark, f"无法识别的数字 {value!r}") from None
+        if limits.exponent_too_large(number.adjusted()):
+            raise _too_long(name, event, value)
+        return number.copy_abs() if number.is_zero() else number  # -0.0 is 0.0
     if tag == _BOOL:
         return _constructor.construct_yaml_bool(node)
     if tag == _NULL:
@@ -144,6 +152,29 @@ def _scalar(event: yaml.ScalarEvent, name: str) -> Any:
         raise _error(
             name, event.start_mark, f"无效的日期 {value!r}", "日期写作 2025-01-20。"
         ) from None
+
+
+def _text(value: str, event: Any, name: str) -> str:
+    """A text value; control characters written as escapes (``"\\x1b"``) are refused."""
+    bad = textclean.first_bad(value)
+    if bad is not None:
+        raise _error(
+            name,
+            event.start_mark,
+            f"文字中有不允许的字符 {textclean.describe(value[bad])}",
+            textclean.HINT,
+        )
+    return value
+
+
+def _too_long(name: str, event: Any, value: str) -> InputError:
+    shown = value if len(value) <= 24 else f"{value[:12]}…{value[-4:]}（共 {len(value)} 位）"
+    return _error(
+        name,
+        event.start_mark,
+        f"数字过长：{shown}",
+        f"报告中的数字不会超过 {limits.MAX_DIGITS} 位；请核对是否误粘贴了内容。",
+    )
 
 
 class _Duplicate(Exception):
@@ -263,7 +294,13 @@ def _build_fast(events: Any, name: str) -> Any:
                 raise _anchor_error(name, event)
             if kind is _ScalarEvent:
                 text = event.value
-                if event.tag is None and event.implicit[0] and text.isdigit() and text.isascii():
+                if (
+                    event.tag is None
+                    and event.implicit[0]
+                    and text.isdigit()
+                    and text.isascii()
+                    and len(text) < 20
+                ):
                     value: Any = int(text)
                 else:
                     value = _scalar(event, name)
@@ -341,6 +378,16 @@ def _events(text: str):
 def parse_text(text: str, name: str = "<string>") -> Source:
     """Parse report YAML from a string."""
     src = Source(name=name, data=None, text=text)
+    bad = textclean.first_bad(text)
+    if bad is not None:
+        line, column = textclean.line_column(text, bad)
+        raise InputError(
+            f"文件中有不允许的字符 {textclean.describe(text[bad])}",
+            file=name,
+            line=line,
+            column=column,
+            hint=textclean.HINT,
+        )
     try:
         try:
             src.data = _build_fast(_events(text), name)
@@ -358,25 +405,7 @@ def parse_text(text: str, name: str = "<string>") -> Source:
 def read_source(path: str | Path) -> Source:
     """Read and parse a report file; every failure becomes an :class:`InputError`."""
     name = str(path)
-    try:
-        size = Path(path).stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(
-                f"文件过大（{size // 1024} KB），不像是一份年度报告",
-                file=name,
-                hint=f"报告文件一般只有几 KB；上限为 {MAX_BYTES // 1024 // 1024} MB。",
-            )
-        raw = Path(path).read_bytes()
-    except InputError:
-        raise
-    except FileNotFoundError:
-        from reportgen.input_paths import windows_path_hint
-
-        raise InputError("文件不存在", file=name, hint=windows_path_hint(name)) from None
-    except IsADirectoryError:
-        raise InputError("这是一个目录，不是报告文件", file=name) from None
-    except OSError as exc:
-        raise InputError(f"无法读取文件：{exc.strerror}", file=name) from None
+    raw = limits.read_bytes(path, MAX_BYTES, "年度报告")
     text = decode(raw, name)
     if raw[:1] == b"{" or name.endswith(".draft"):
         from reportgen.input_paths import draft_error

@@ -309,12 +309,14 @@ def pydantic_problems(fmt: Format, src: Source, exc: Any, model: type) -> list[P
         template = _MESSAGES.get(etype)
         if template is None and etype == "value_error" and "money_type" in str(err.get("msg")):
             template = "应为数字（不带单位、不加引号），实际为 {input}"
-        if template is None:
-            template = err["msg"] + "（{input}）"
+        if template is None and etype.startswith(("date", "datetime")):
+            template = _MESSAGES["date_type"]
+        if template is None:  # pydantic's own text is English: name the value instead
+            template = "填写有误，实际为 {input}"
         try:
             text = template.format(**ctx)
         except (KeyError, IndexError):
-            text = err["msg"]
+            text = "填写有误"
         hint = None
         if (etype in ("int_type", "int_from_float") and isinstance(err.get("input"), (float,))) or (
             etype in ("int_type",) and type(err.get("input")).__name__ == "Decimal"

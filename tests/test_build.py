@@ -119,8 +119,8 @@ def test_failed_render_keeps_the_previous_good_output(tmp_path, capsys):
     code, out, _ = run(
         ["build", src, "-o", out_dir, "--to", "html,pdf", "--template-dir", broken], capsys
     )
-    assert code == 1
-    assert "生成失败" in out and "no_such_variable" in out
+    assert code == 2  # a broken template is the caller's to fix, like a bad input
+    assert "模板有误" in out and "no_such_variable" in out
     assert good_html.read_text(encoding="utf-8") == "<p>previous good output</p>"
     assert good_pdf.read_bytes() == b"%PDF-previous"
     assert sorted(p.name for p in out_dir.iterdir()) == ["r.html", "r.pdf"]  # no temp files

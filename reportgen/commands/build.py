@@ -12,7 +12,7 @@ from reportgen.errors import EXIT_USAGE, ReportgenError
 
 
 @click.command("build")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option(
     "--output",
     "-o",
@@ -30,7 +30,7 @@ from reportgen.errors import EXIT_USAGE, ReportgenError
 @click.option(
     "--previous",
     "-p",
-    type=click.Path(dir_okay=False, exists=True),
+    type=click.Path(),
     help="上一年度的报告文件，用于跨年衔接检查。",
 )
 @click.option(
@@ -84,7 +84,10 @@ def build_command(
         template_dir=Path(template_dir) if template_dir else None,
     )
     if template_dir:
-        _check_template(template_dir)
+        _check_template(template_dir, options.formats)
+    if previous:
+        _check_previous(previous)
+    files = _unique(files)
     if watch:
         _watch(files, options, as_json)
     reporter = _Reporter(len(files), as_json)
@@ -131,16 +134,48 @@ def _watch(files: tuple[str, ...], options, as_json: bool) -> None:
         raise SystemExit(0) from None
 
 
-def _check_template(template_dir: str) -> None:
+def _check_template(template_dir: str, formats: tuple[str, ...]) -> None:
     """Load the user template once up front: a broken template is a usage error, not N."""
     from reportgen.render.html import template_set
+    from reportgen.sandbox import template_error
 
     try:
-        template_set(str(Path(template_dir).resolve())).env.get_template("report.html.j2")
-    except ReportgenError:
-        raise
-    except Exception as exc:
-        raise ReportgenError(f"模板无法加载：{exc}", file=template_dir) from None
+        if "html" in formats or "pdf" in formats:
+            template_set(str(Path(template_dir).resolve())).env.get_template("report.html.j2")
+        if "docx" in formats:
+            from reportgen.render.docx_settings import load_docx_settings
+
+            load_docx_settings(template_dir)
+    except Exception as exc:  # Jinja and the sandbox raise many kinds
+        raise template_error(exc, template_dir) from None
+
+
+def _check_previous(previous: str) -> None:
+    """Last year's report is read once here, so a bad one is named as itself (exit 2)."""
+    from reportgen.diagnostics import print_problems
+    from reportgen.validate import load_previous
+
+    try:
+        load_previous(previous)
+    except ReportgenError as exc:
+        click.echo(f"上一年度报告 {previous} 无法使用：", err=True)
+        print_problems(list(getattr(exc, "problems", None) or [exc.to_problem()]))
+        raise SystemExit(EXIT_USAGE) from None
+
+
+def _unique(files: tuple[str, ...]) -> tuple[str, ...]:
+    """Each input once, even when named twice (``r.yaml r.yaml``, ``./r.yaml``)."""
+    seen: set[str] = set()
+    kept = []
+    for name in files:
+        try:
+            key = str(Path(name).resolve())
+        except (OSError, RuntimeError):
+            key = name
+        if key not in seen:
+            seen.add(key)
+            kept.append(name)
+    return tuple(kept)
 
 
 class _Reporter:

@@ -12,7 +12,7 @@ from reportgen.errors import EXIT_INVALID, EXIT_OK, EXIT_USAGE, ReportgenError
 @click.option(
     "--previous",
     "-p",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     help="上一年度的报告文件，用于检查上年结转等跨年衔接。",
 )
 @click.option("--strict", is_flag=True, help="有警告也返回失败（退出码 1）。")

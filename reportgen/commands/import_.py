@@ -12,7 +12,7 @@ from reportgen.errors import EXIT_INVALID, EXIT_OK, EXIT_USAGE, InputError, Repo
 
 
 @click.command("import")
-@click.argument("sources", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("sources", nargs=-1, required=True, type=click.Path())
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False), help="输出的报告文件（一个来源时）。"
 )
@@ -38,6 +38,7 @@ def import_command(
     """
     from reportgen.atomic import atomic_write_text
     from reportgen.importer import import_file
+    from reportgen.limits import MAX_REPORT_BYTES, too_large
 
     if output and directory:
         raise click.UsageError("-o 和 -d 只能选一个。")
@@ -65,6 +66,11 @@ def import_command(
                 reports.append({"source": source, "error": exc.message, "complete": False})
             continue
         text = result.to_yaml()
+        if len(text.encode("utf-8")) > MAX_REPORT_BYTES:
+            exc = too_large(source, None, MAX_REPORT_BYTES, "报告文件（导入结果）")
+            click.echo(f"错误：{exc}", err=True)
+            worst = max(worst, exc.exit_code)
+            continue
         if target is not None:
             target.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_text(target, text)

@@ -20,10 +20,13 @@ def init_command(output: str | None, year: int | None, agency: str, force: bool)
 
     from reportgen.atomic import atomic_write_text
     from reportgen.definition import format_for_year
+    from reportgen.model import MAX_YEAR
     from reportgen.writer import skeleton
 
     year = year or dt.date.today().year - 1
     fmt = format_for_year(year)
+    if year > MAX_YEAR:
+        raise InputError(f"不支持 {year} 年的报告", hint=f"报告年度应在 2019 到 {MAX_YEAR} 之间。")
     if fmt is None:
         raise InputError(f"不支持 {year} 年的报告", hint="支持 2019 年及以后的年度报告。")
     text = skeleton(fmt, year, agency)

@@ -23,6 +23,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reportgen.importer.assemble import import_document
+from reportgen.importer.guard import clean_document
 from reportgen.importer.result import Finding, ImportResult
 from reportgen.importer.sources import Document, read_source, text_lines
 
@@ -36,4 +37,4 @@ def import_file(path: str | Path) -> ImportResult:
 
 def import_text(text: str, name: str = "<text>") -> ImportResult:
     """Import a report given as plain text (as scraped from a web page)."""
-    return import_document(Document(text_lines(text), "text", name))
+    return import_document(clean_document(Document(text_lines(text), "text", name)))

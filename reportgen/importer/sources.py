@@ -14,7 +14,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reportgen import textclean
 from reportgen.errors import InputError
+from reportgen.importer.guard import check_zip, clean_document, read_published, unreadable
 
 _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _PAGE_NUMBER = re.compile(
@@ -83,8 +85,7 @@ def text_lines(text: str) -> list[Line]:
     return lines
 
 
-def read_text(path: Path) -> Document:
-    data = path.read_bytes()
+def read_text(path: Path, data: bytes) -> Document:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -178,8 +179,7 @@ def html_lines(html: str) -> list[Line]:
     return lines
 
 
-def read_html(path: Path) -> Document:
-    data = path.read_bytes()
+def read_html(path: Path, data: bytes) -> Document:
     text = None
     m = re.search(rb"charset=[\"']?([A-Za-z0-9_-]+)", data[:4096])
     encodings = [m.group(1).decode("ascii")] if m else []
@@ -191,21 +191,24 @@ def read_html(path: Path) -> Document:
             continue
     if text is None:
         raise InputError("无法识别 HTML 的编码", file=str(path))
-    return Document(html_lines(text), "html", str(path))
+    return Document(html_lines(textclean.clean(text)), "html", str(path))
 
 
 # --------------------------------------------------------------------------- DOCX
 
 
-def read_docx(path: Path) -> Document:
+def read_docx(path: Path, data: bytes) -> Document:
     """Paragraphs and table rows in document order; merged cells are given once."""
+    import io
+
     import docx
     from docx.oxml.ns import qn
 
+    check_zip(data, str(path))
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises several types for a broken package
-        raise InputError(f"无法读取 DOCX：{exc}", file=str(path)) from exc
+        raise unreadable("DOCX", exc, str(path)) from None
 
     def text_of(el) -> str:
         paragraphs = el.iter(qn("w:p")) if el.tag != qn("w:p") else [el]
@@ -242,16 +245,22 @@ def read_docx(path: Path) -> Document:
 # --------------------------------------------------------------------------- PDF
 
 
-def read_pdf(path: Path) -> Document:
+def read_pdf(path: Path, data: bytes) -> Document:
     """The text layer, laid out (pypdf layout mode keeps table columns on one line)."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    import io
+    import logging
+    import warnings
 
+    from pypdf import PdfReader
+
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its English warnings
     try:
-        reader = PdfReader(str(path))
-        pages = [page.extract_text(extraction_mode="layout") for page in reader.pages]
-    except (PdfReadError, OSError, ValueError) as exc:
-        raise InputError(f"无法读取 PDF：{exc}", file=str(path)) from exc
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = PdfReader(io.BytesIO(data))
+            pages = [page.extract_text(extraction_mode="layout") for page in reader.pages]
+    except Exception as exc:  # pypdf raises many kinds for a broken or hostile file
+        raise unreadable("PDF", exc, str(path)) from None
     lines: list[Line] = []
     for page_no, text in enumerate(pages, 1):
         for line_no, raw in enumerate(text.splitlines(), 1):
@@ -282,11 +291,10 @@ READERS = {
 def read_source(path: str | Path) -> Document:
     """Read ``path`` by its extension (or its first bytes when the extension says nothing)."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError("文件不存在", file=str(path))
+    data = read_published(path)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
-        head = path.read_bytes()[:512]
+        head = data[:512]
         if head.startswith(b"%PDF"):
             reader = read_pdf
         elif head.startswith(b"PK"):
@@ -295,4 +303,4 @@ def read_source(path: str | Path) -> Document:
             reader = read_html
         else:
             reader = read_text
-    return reader(path)
+    return clean_document(reader(path, data))

@@ -29,6 +29,7 @@ from typing import Any
 from reportgen.definition import DefinitionError, Format, Node, Table, formats
 from reportgen.importer.labels import LabelIndex
 from reportgen.importer.sources import Line
+from reportgen.limits import number_too_long
 
 BLANK_MARKS = {"", "-", "/", "—", "－", "／", "\\", "–", "——", "无", "空"}
 _NUMBER = re.compile(r"^[+\-−－]?\d[\d,，]*(?:[.．]\d+)?(?:万元|元)?$")
@@ -137,12 +138,18 @@ def parse_value(text: str, cell_type: str) -> tuple[Any, str | None, str | None]
     for suffix in ("万元", "元"):
         if s.endswith(suffix):
             unit, s = suffix, s[: -len(suffix)]
+    if number_too_long(s):
+        return None, unit, f"“{text[:12]}…”位数过多（共 {len(s)} 位），不是报告中的数字"
     try:
         number = Decimal(s)
     except InvalidOperation:
         return None, unit, f"“{text}”不是数字"
+    if not number.is_finite():
+        return None, unit, f"“{text}”不是数字"
     if cell_type == "money":
         return number, unit, None
+    if unit:
+        return None, unit, f"“{text}”带有金额单位，这里应是件数"
     if number != number.to_integral_value() or "." in s:
         return None, unit, f"“{text}”不是整数"
     return int(number), unit, None
@@ -169,6 +176,8 @@ def split_candidates(
     Only plain digit runs are split.  Returns the candidates that satisfy ``fits`` and
     whether the search was complete (False when it passed ``limit``).
     """
+    if any(number_too_long(t) for t in texts):
+        return [], True  # refused by parse_value, never split
     splittable = [t.isdigit() and len(t) > 1 for t in texts]
     extra = width - len(texts)
     if extra <= 0 or not any(splittable):

@@ -9,6 +9,7 @@ failing file never stops the others.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Iterator
@@ -17,7 +18,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from reportgen.atomic import atomic_write_bytes
 from reportgen.errors import (
     EXIT_INVALID,
     EXIT_OK,
@@ -26,20 +26,28 @@ from reportgen.errors import (
     OutputError,
     Problem,
     ReportgenError,
+    TemplateError,
 )
+from reportgen.oserrors import reason
+from reportgen.outputset import write_set
 
 #: Output formats, in the order they are rendered and listed.
 FORMATS = ("html", "docx", "pdf")
 
 #: Statuses of a built file and what they mean for the exit code.
 BUILT, DRAFT, INVALID, FAILED, UNREADABLE = "built", "draft", "invalid", "failed", "unreadable"
+UNWRITABLE, TEMPLATE = "unwritable", "template"
 STATUS_LABELS = {
     BUILT: "已生成",
     DRAFT: "已生成草稿",
     INVALID: "未通过校验，未生成",
     FAILED: "生成失败",
     UNREADABLE: "无法读取",
+    UNWRITABLE: "无法写入，未生成",
+    TEMPLATE: "模板有误，未生成",
 }
+#: Statuses that are the caller's to fix (input, output folder, template): exit 2.
+USAGE_STATUSES = frozenset({UNREADABLE, UNWRITABLE, TEMPLATE})
 
 
 @dataclass(frozen=True)
@@ -78,7 +86,7 @@ class FileResult:
     def exit_code(self) -> int:
         if self.status == BUILT:
             return EXIT_OK
-        return EXIT_USAGE if self.status == UNREADABLE else EXIT_INVALID
+        return EXIT_USAGE if self.status in USAGE_STATUSES else EXIT_INVALID
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -202,26 +210,39 @@ def build_file(
     opts = replace(options, draft=draft)
     try:
         rendered = _render_all(outcome.report, outcome.problems, opts, tuple(targets), pdf_pool)
+    except TemplateError as exc:
+        return _failed(result, f"{exc}", started, TEMPLATE)
     except ReportgenError as exc:
         return _failed(result, f"{exc}", started)
     except Exception as exc:  # a renderer bug must not stop the other files
-        return _failed(result, f"{type(exc).__name__}: {exc}", started)
+        return _failed(result, internal_error(exc), started)
     try:
-        for fmt, target in targets.items():
+        for target in targets.values():
             target.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_bytes(target, rendered[fmt])
-            result.outputs[fmt] = str(target)
+        write_set({target: rendered[fmt] for fmt, target in targets.items()})
     except OutputError as exc:
-        return _failed(result, str(exc), started)
+        return _failed(result, str(exc), started, UNWRITABLE)
     except OSError as exc:
-        return _failed(result, f"无法写入 {exc.filename or ''}：{exc.strerror or exc}", started)
+        where = exc.filename or next(iter(targets.values())).parent
+        message = f"{where}: 无法写入：{reason(exc, writing=True)}"
+        return _failed(result, message, started, UNWRITABLE)
+    result.outputs = {fmt: str(target) for fmt, target in targets.items()}
     result.status = DRAFT if draft else BUILT
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _failed(result: FileResult, message: str, started: float) -> FileResult:
-    result.status = FAILED
+def internal_error(exc: BaseException) -> str:
+    """A failure that is no one's input: named in Chinese, with the exception's class."""
+    if isinstance(exc, MemoryError):
+        return "内存不足，未能生成"
+    if isinstance(exc, RecursionError):
+        return "内容嵌套过深，未能生成"
+    return f"生成时出现内部错误（{type(exc).__name__}），请报告此问题"
+
+
+def _failed(result: FileResult, message: str, started: float, status: str = FAILED) -> FileResult:
+    result.status = status
     result.message = message
     result.seconds = time.perf_counter() - started
     return result
@@ -247,14 +268,14 @@ def build_all(
     if len(files) == 1:
         yield _build_one_with_helper(files[0], plan[files[0]], options)
         return
-    with ProcessPoolExecutor(max_workers=min(jobs, len(files)), mp_context=_context()) as pool:
+    with _pool(min(jobs, len(files))) as pool:
         futures = {pool.submit(_job, (name, plan[name], options)): name for name in files}
         for future in as_completed(futures):
             name = futures[future]
             try:
                 yield future.result()
-            except Exception as exc:  # the worker died (killed, out of memory)
-                yield FileResult(name, FAILED, message=f"{type(exc).__name__}: {exc}")
+            except Exception:  # the worker died (killed, out of memory)
+                yield FileResult(name, FAILED, message="处理进程意外退出（可能是内存不足或被终止）")
 
 
 def _build_one_with_helper(name: str, targets: dict[str, Path], options: BuildOptions):
@@ -263,9 +284,28 @@ def _build_one_with_helper(name: str, targets: dict[str, Path], options: BuildOp
     this one renders the DOCX."""
     if "pdf" not in targets:
         return build_file(name, targets, options)
-    with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
+    with _pool(1) as pool:
         pool.submit(_warm_up, options.template_dir)
         return build_file(name, targets, options, pdf_pool=pool)
+
+
+@contextlib.contextmanager
+def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """Worker processes that die with this one; an interrupt stops them at once."""
+    from reportgen.lifeline import start_worker, stop_pool
+
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_context(),
+        initializer=start_worker,
+        initargs=(os.getpid(),),
+    )
+    try:
+        yield pool
+    except BaseException:
+        stop_pool(pool)
+        raise
+    pool.shutdown(wait=True)
 
 
 def _warm_up(template_dir: Path | None) -> None:

@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from reportgen.errors import RenderError
+from reportgen.errors import TemplateError
 from reportgen.paths import templates_dir
 from reportgen.render.fonts import load_font_map
 
@@ -44,14 +42,13 @@ def half_points(pt: float) -> int:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise RenderError(f"DOCX 版式配置无法读取：{exc}", file=str(path)) from None
+    from reportgen.sandbox import read_yaml
+
+    data = read_yaml(path, "DOCX 版式配置")
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise RenderError("DOCX 版式配置应是键值对映射", file=str(path))
+        raise TemplateError("DOCX 版式配置应是键值对映射", file=str(path))
     return data
 
 
@@ -62,25 +59,27 @@ def _merge(base: dict[str, Any], override: dict[str, Any], file: str, where: str
         name = f"{where}{key}"
         if key not in base:
             known = "、".join(str(k) for k in base)
-            raise RenderError(f"DOCX 版式配置中未知的键 {name!r}", file=file, hint=f"可用：{known}")
+            raise TemplateError(
+                f"DOCX 版式配置中未知的键 {name!r}", file=file, hint=f"可用：{known}"
+            )
         default = base[key]
         if isinstance(default, dict):
             if not isinstance(value, dict):
-                raise RenderError(f"DOCX 版式配置 {name} 应是键值对映射", file=file)
+                raise TemplateError(f"DOCX 版式配置 {name} 应是键值对映射", file=file)
             merged[key] = _merge(default, value, file, f"{name}.")
         elif isinstance(default, (bool, str)):
             if not isinstance(value, type(default)):
-                raise RenderError(f"DOCX 版式配置 {name} 的值 {value!r} 类型不对", file=file)
+                raise TemplateError(f"DOCX 版式配置 {name} 的值 {value!r} 类型不对", file=file)
             merged[key] = value
         elif isinstance(default, (int, float)):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise RenderError(f"DOCX 版式配置 {name} 应是非负数，而不是 {value!r}", file=file)
+                raise TemplateError(f"DOCX 版式配置 {name} 应是非负数，而不是 {value!r}", file=file)
             merged[key] = value
         elif isinstance(default, list):
             if not isinstance(value, list) or not all(
                 isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in value
             ):
-                raise RenderError(f"DOCX 版式配置 {name} 应是正数列表", file=file)
+                raise TemplateError(f"DOCX 版式配置 {name} 应是正数列表", file=file)
             merged[key] = value
         else:
             merged[key] = value
@@ -151,11 +150,13 @@ def load_docx_settings(template_dir: str | Path | None = None) -> DocxSettings:
     """The built-in settings, overridden by ``docx.yaml`` in ``template_dir`` when present."""
     data = _read(builtin_settings_file())
     if template_dir is not None:
-        user_file = Path(template_dir) / SETTINGS_FILE
-        if user_file.is_file():
+        from reportgen.sandbox import confined
+
+        user_file = confined(Path(template_dir), SETTINGS_FILE)
+        if user_file is not None:
             data = _merge(data, _read(user_file), str(user_file))
     if data["page"]["grid"] not in GRID_MODES:
-        raise RenderError(
+        raise TemplateError(
             f"DOCX 版式配置 page.grid 的值 {data['page']['grid']!r} 无效",
             hint="可用：" + "、".join(GRID_MODES),
         )
@@ -165,6 +166,6 @@ def load_docx_settings(template_dir: str | Path | None = None) -> DocxSettings:
         role = style["font"]
         families = font_map.families(role)
         if not families:
-            raise RenderError(f"DOCX 样式 {name} 的字体用途 {role!r} 在字体配置中没有字体")
+            raise TemplateError(f"DOCX 样式 {name} 的字体用途 {role!r} 在字体配置中没有字体")
         fonts[role] = families[0]
     return DocxSettings(data["page"], data["styles"], data["tables"], data["signature"], fonts)

@@ -17,9 +17,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from reportgen.errors import RenderError
+from reportgen.errors import TemplateError
 from reportgen.paths import templates_dir
 
 #: The roles of the font map and the CSS generic family that ends each stack.
@@ -45,21 +43,20 @@ def builtin_font_file() -> Path:
 
 
 def _read_map(path: Path) -> dict[str, list[str]]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise RenderError(f"字体配置无法读取：{exc}", file=str(path)) from None
+    from reportgen.sandbox import read_yaml
+
+    data = read_yaml(path, "字体配置") or {}
     if not isinstance(data, dict):
-        raise RenderError("字体配置应是“用途: [字体名, …]”的映射", file=str(path))
+        raise TemplateError("字体配置应是“用途: [字体名, …]”的映射", file=str(path))
     result = {}
     for role, families in data.items():
         if role not in ROLES:
             known = "、".join(ROLES)
-            raise RenderError(f"未知的字体用途 {role!r}（可用：{known}）", file=str(path))
+            raise TemplateError(f"未知的字体用途 {role!r}（可用：{known}）", file=str(path))
         if isinstance(families, str):
             families = [families]
         if not isinstance(families, list) or not all(isinstance(f, str) for f in families):
-            raise RenderError(f"字体用途 {role} 应列出字体名", file=str(path))
+            raise TemplateError(f"字体用途 {role} 应列出字体名", file=str(path))
         result[role] = [f.strip() for f in families if f.strip()]
     return result
 
@@ -88,8 +85,10 @@ def load_font_map(template_dir: str | Path | None = None) -> FontMap:
     """The built-in map, with a user template's ``fonts.yaml`` families tried first."""
     roles = dict(_builtin_map())
     if template_dir is not None:
-        user_file = Path(template_dir) / "fonts.yaml"
-        if user_file.is_file():
+        from reportgen.sandbox import confined
+
+        user_file = confined(Path(template_dir), "fonts.yaml")
+        if user_file is not None:
             for role, families in _read_map(user_file).items():
                 rest = [f for f in roles.get(role, ()) if f not in families]
                 roles[role] = (*families, *rest)

@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.definition import Block, Cell, Node, Table
-from reportgen.errors import Problem, RenderError
+from reportgen.errors import Problem, TemplateError
+from reportgen.limits import MAX_SOURCE_BYTES, read_bytes
 from reportgen.paths import templates_dir
 from reportgen.render.fonts import FontMap, load_font_map
 from reportgen.render.text import Paragraph, chinese_date, format_number, section_paragraphs
@@ -317,17 +318,18 @@ class TemplateSet:
     """The Jinja environment of a built-in or user template, with its fonts and assets."""
 
     def __init__(self, template_dir: str | Path | None = None) -> None:
-        from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined
-        from jinja2.sandbox import SandboxedEnvironment
+        from jinja2 import ChoiceLoader, PrefixLoader, StrictUndefined
+
+        from reportgen.sandbox import environment, loader
 
         builtin = builtin_template_dir()
         self.user_dir = Path(template_dir).resolve() if template_dir else None
         if self.user_dir is not None and not self.user_dir.is_dir():
-            raise RenderError("模板目录不存在", file=str(template_dir))
+            raise TemplateError("模板目录不存在", file=str(template_dir))
         self.roots = [p for p in (self.user_dir, builtin.resolve()) if p is not None]
-        loaders = [FileSystemLoader(str(p)) for p in self.roots]
-        loaders.insert(len(loaders) - 1, PrefixLoader({"default": FileSystemLoader(str(builtin))}))
-        self.env = SandboxedEnvironment(
+        loaders = [loader(p) for p in self.roots]
+        loaders.insert(len(loaders) - 1, PrefixLoader({"default": loader(builtin.resolve())}))
+        self.env = environment(
             loader=ChoiceLoader(loaders),
             autoescape=True,
             undefined=StrictUndefined,
@@ -343,9 +345,11 @@ class TemplateSet:
 
     def find(self, name: str) -> Path | None:
         """A file of the template folders (user first), never outside them."""
+        from reportgen.sandbox import confined
+
         for root in self.roots:
-            candidate = (root / name).resolve()
-            if candidate.is_relative_to(root) and candidate.is_file():
+            candidate = confined(root, name)
+            if candidate is not None and candidate.is_file():
                 return candidate
         return None
 
@@ -353,22 +357,18 @@ class TemplateSet:
         """Inline a template file (logo, font) as a ``data:`` URI: the page stays standalone."""
         path = self.find(str(name))
         if path is None:
-            raise RenderError(f"模板引用的文件不存在：{name}")
+            raise TemplateError(f"模板引用的文件不存在：{name}")
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        data = base64.b64encode(read_bytes(path, MAX_SOURCE_BYTES, "模板文件")).decode("ascii")
         return _safe(f"data:{mime};base64,{data}")
 
     def render(self, context: dict[str, Any]) -> str:
-        from jinja2 import TemplateError
+        from reportgen.sandbox import render_bounded, template_error
 
         try:
-            return self.env.get_template(TEMPLATE).render(context)
-        except TemplateError as exc:
-            where = getattr(exc, "filename", None) or TEMPLATE
-            line = getattr(exc, "lineno", None)
-            raise RenderError(f"模板错误：{exc}", file=where, line=line) from None
-        except RenderError:
-            raise
+            return render_bounded(self.env.get_template(TEMPLATE), context)
+        except Exception as exc:  # Jinja, the sandbox and the filters raise many kinds
+            raise template_error(exc, TEMPLATE) from None
 
 
 def _safe(text: str):
