@@ -230,7 +230,7 @@ BAD_TEMPLATE = r"tpl/[\w./]+"
 
 CASES = [
     # --- syntax, tags, aliases, duplicates, encodings, sizes (already handled, kept so)
-    Case("yaml-syntax", check(replaced("year: 2024", "year: [2024")), 2, "YAML 语法错误"),
+    Case("yaml-syntax", check(replaced("year: 2024", "year: [2024")), 2, "括号没有结束"),
     Case("duplicate-key", check(replaced("year: 2024", "year: 2024\nyear: 2023")), 2, "重复"),
     Case(
         "python-tag", check(replaced("year: 2024", "year: !!python/object:os.system x")), 2, "标签"
@@ -239,7 +239,7 @@ CASES = [
     Case("gbk", check(report().encode("gb18030")), 2, "UTF-8", r"r\.yaml:\d+"),
     Case("over-4mb", sparse("r.yaml", 5 * 1024 * 1024, "check"), 2, "文件过大", r"r\.yaml"),
     Case("missing", lambda tmp: ["check", "nope.yaml"], 2, "不存在", r"nope\.yaml"),
-    Case("directory", lambda tmp: ["check", "."], 2, "目录", r"\."),
+    Case("directory", lambda tmp: ["check", "."], 2, "文件夹里没有报告文件", r"\."),
     # --- devices and FIFOs
     Case("dev-zero", lambda tmp: ["check", "/dev/zero"], 2, "文件过大", r"/dev/zero"),
     Case("fifo-no-writer", fifo, 2, "读取超时", r"r\.yaml"),
