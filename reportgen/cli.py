@@ -93,6 +93,14 @@ def _terminated(signum, frame) -> None:
     raise SystemExit(128 + signum)
 
 
+def _interrupted(signum, frame) -> None:
+    """Ctrl-C: one KeyboardInterrupt only.  Terminals and process groups may deliver it
+    more than once; a second one while the first is being cleaned up would end the
+    process by the signal instead of exit 130."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the CLI and map user-facing errors to exit codes."""
     # pydantic scans every installed distribution for plugins on first use (~20 ms of a
@@ -100,6 +108,8 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     if argv is None:
         signal.signal(signal.SIGTERM, _terminated)
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            signal.signal(signal.SIGINT, _interrupted)
     try:
         code = cli.main(args=argv, prog_name="reportgen", standalone_mode=False)
     except click.exceptions.Abort:

@@ -12,7 +12,7 @@ from reportgen.errors import EXIT_USAGE, ReportgenError
 
 
 @click.command("build")
-@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.argument("files", nargs=-1, required=True, type=click.Path(), metavar="文件...")
 @click.option(
     "--output",
     "-o",

@@ -12,7 +12,7 @@ from reportgen.errors import EXIT_INVALID, EXIT_OK, EXIT_USAGE, InputError, Repo
 
 
 @click.command("import")
-@click.argument("sources", nargs=-1, required=True, type=click.Path())
+@click.argument("sources", nargs=-1, required=True, type=click.Path(), metavar="文件...")
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False), help="输出的报告文件（一个来源时）。"
 )

@@ -46,7 +46,7 @@ def _where(path: str | None) -> tuple[Path, str | None]:
 
 
 @click.command("serve")
-@click.argument("path", required=False, type=click.Path())
+@click.argument("path", required=False, type=click.Path(), metavar="[路径]")
 @click.option(
     "--host", default="127.0.0.1", show_default=True, help="监听的地址；其他地址需令牌访问。"
 )
@@ -61,7 +61,7 @@ def _where(path: str | None) -> tuple[Path, str | None]:
 def serve_command(
     path: str | None, host: str, port: int, no_browser: bool, previous: str | None
 ) -> None:
-    """在浏览器中填写报告：PATH 为报告文件（可以还不存在）或文件夹（列出其中的报告）。
+    """在浏览器中填写报告：路径为报告文件（可以还不存在）或文件夹（列出其中的报告）。
 
     默认只在本机（127.0.0.1）访问；用 --host 0.0.0.0 供局域网访问时，
     须使用启动时显示的带令牌的地址。按 Ctrl-C 停止。
