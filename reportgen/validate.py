@@ -427,7 +427,17 @@ def load_report(path: str | Path, previous: Report | None = None) -> Report:
 
 
 def load_previous(path: str | Path) -> Report:
-    """Last year's report for the cross-year checks: it must at least be well-formed."""
+    """Last year's report for the cross-year checks: it must at least be well-formed.
+
+    A workbook (``--previous 2025.xlsx``) is read by :mod:`reportgen.excel.reader` first.
+    """
+    if str(path).lower().endswith((".xlsx", ".xlsm")):
+        from reportgen.excel.reader import workbook_report_text
+
+        outcome = build_report(parse_text(workbook_report_text(path), str(path)))
+        if outcome.report is None:
+            raise ValidationFailed(outcome)
+        return outcome.report
     outcome = build_report(read_source(path))
     if outcome.report is None:
         raise ValidationFailed(outcome)
