@@ -48,6 +48,12 @@ from reportgen.errors import EXIT_USAGE, ReportgenError
     type=click.Path(file_okay=False, exists=True),
     help="自定义模板目录（可继承内置模板，自带版头、标志、字体和样式）。",
 )
+@click.option(
+    "--name",
+    "name_pattern",
+    help="输出文件名，可用 {机关}、{年度}、{文件名}，"
+    "例如 --name '{机关}{年度}年政府信息公开工作年度报告'。",
+)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出汇总结果，供脚本使用。")
 def build_command(
     files: tuple[str, ...],
@@ -58,6 +64,7 @@ def build_command(
     jobs: int | None,
     template_dir: str | None,
     as_json: bool,
+    name_pattern: str | None = None,
 ) -> None:
     """检查报告文件 FILES 并生成 HTML、DOCX、PDF。
 
@@ -76,7 +83,12 @@ def build_command(
         previous=Path(previous) if previous else None,
         draft=draft,
         template_dir=Path(template_dir) if template_dir else None,
+        name=name_pattern,
     )
+    if name_pattern:
+        from reportgen.naming import check_pattern
+
+        check_pattern(name_pattern)
     if template_dir:
         _check_template(template_dir)
     reporter = _Reporter(len(files), as_json)

@@ -373,7 +373,7 @@ def _read_row(result, table, b: int, block: Block, leaf: Node, found: Found, gri
         result.skip(key, f"{grid.name} 中找不到行名“{label}”")
         result.findings.append(Finding("error", f"{table.name}找不到“{label}”这一行", grid.name))
         return
-    values: dict[str, Any] = {}
+    values: dict[tuple[str, ...], Any] = {}
     blanks: list[str] = []
     attributes: dict[str, Any] = {}
     for column in block.column_leaves:
@@ -400,7 +400,7 @@ def _read_row(result, table, b: int, block: Block, leaf: Node, found: Found, gri
             if cell.computed:
                 continue
             blanks.append(column.label)
-        values[column.key] = value
+        values[column.path] = value
         if variant:
             name, choice = variant.split("=", 1)
             attributes[name] = int(choice) if choice.isdigit() else choice
@@ -425,10 +425,10 @@ def _read_row(result, table, b: int, block: Block, leaf: Node, found: Found, gri
                 grid.ref(row, 1),
             )
         )
-    values.update(attributes)
+    values.update({(name,): value for name, value in attributes.items()})
     target = result.data.setdefault(table.key, {})
-    for column_key, value in values.items():
-        _put(target, [*leaf.path, column_key], value)
+    for column_path, value in values.items():
+        _put(target, [*leaf.path, *column_path], value)
 
 
 # --------------------------------------------------------------------------- texts
@@ -439,19 +439,20 @@ def read_texts(result, grids: list[Grid]) -> None:
 
     sections: dict[str, str] = {}
     for key, label in text_rows(result.format):
-        text = None
+        text, seen = "", False
         for grid in grids:
             for row, col in grid.find(label):
+                seen = True
                 spot = grid.right_of(row, col)
                 if spot is not None:
                     value = grid.values.get(spot, grid.formulas[spot])
-                    text = str(value).replace("\r\n", "\n").strip("\n")
-                    break
-            if text is not None:
+                    text = str(value).replace("\r\n", "\n")
                 break
-        result.sections_found[key] = label if text is not None else None
+            if seen:
+                break
+        result.sections_found[key] = label if seen else None
         if text or key != "preface":
-            sections[key] = text or ""
+            sections[key] = text
     result.sections = sections
     result.data["sections"] = sections
 

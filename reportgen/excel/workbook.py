@@ -72,8 +72,12 @@ def build_workbook(fmt: Format, report: Report | None, *, year: int, agency: str
 
 
 def _fixed_zip(data: bytes, when: Any) -> bytes:
-    """Rewrite the package with fixed member dates so equal input gives equal bytes."""
+    """Rewrite the package with fixed dates (openpyxl stamps the save time into the
+    properties and the zip members) so equal input gives equal bytes."""
+    import re
     import zipfile
+
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
 
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
@@ -81,7 +85,10 @@ def _fixed_zip(data: bytes, when: Any) -> bytes:
         for info in src.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
             fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info.filename))
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, body)
+            dst.writestr(fixed, body)
     return out.getvalue()
 
 
