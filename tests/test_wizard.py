@@ -384,11 +384,12 @@ def test_edit_reopens_a_section_with_current_values(tmp_path, capsys):
     path = tmp_path / "2024.yaml"
     path.write_text(report_text(2024), encoding="utf-8")
     before = check_file(path).report
-    # The review menu: save, 基本信息, 一, 五, 六, 表二, 表三, 表四.
-    keys = ["".join([DOWN] * 7) + E]  # 修改：四、政府信息公开行政复议、行政诉讼情况
+    # The review menu: save, 基本信息, 表二, 表三, 表四, 一, 五, 六.
+    keys = ["".join([DOWN] * 4) + E]  # 修改：四、政府信息公开行政复议、行政诉讼情况
+    keys += [E]  # 整张表逐项修改
     keys += [E]  # keep row-by-row entry
     keys += [CTRL_U + "2 1 0 0" + E, E, E]  # change 行政复议, keep the others
-    keys += [E]  # 保存（覆盖原文件）
+    keys += [UP * 4 + E]  # the default reopens 表四; 保存（覆盖原文件） is four up
     keys += ["n"]
     ui = Scripted(keys)
     assert run_session(edit_session(ui, path)) == 0

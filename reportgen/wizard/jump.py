@@ -77,10 +77,18 @@ def _number(value: Any) -> str:
     return str(value)
 
 
-def entry_title(label: str, values: str) -> str:
-    """「label  figures」 fitted to the terminal: the label gives way, the figures stay."""
-    room = WIDTH - _INDENT - display_width(values) - 2
-    return f"{shorten(label, max(room, 12))}  {values}" if values else shorten(label, WIDTH)
+def aligned(rows: list[tuple[str, str, Any]]) -> list[tuple[str, Any]]:
+    """Menu titles 「label  figures」 with the figures in one column, fitted to the
+    terminal: a long label gives way (…), the figures stay whole."""
+    widest = max((display_width(v) for _, v, _ in rows), default=0)
+    room = max(WIDTH - _INDENT - widest - 2, 12)
+    labels = [shorten(label, room) for label, _, _ in rows]
+    column = max((display_width(label) for label in labels), default=0)
+    out = []
+    for label, (_, values, node) in zip(labels, rows, strict=True):
+        pad = " " * (column - display_width(label) + 2)
+        out.append((f"{label}{pad}{values}" if values else label, node))
+    return out
 
 
 class RowMenu(WizardState):
@@ -140,16 +148,15 @@ class RowMenu(WizardState):
                 groups[key] = (rest[0], [])
                 order.append(("group", key, q))
             groups[key][1].append(q)
-        entries = []
+        rows = []
         for kind, key, q in order:
             node, members = groups[key]
-            values = _values(members, self.store)
-            if kind == "group":
-                entries.append((entry_title(node.label, values), node, members))
-            else:
-                label = node.label if node is not None else q.title
-                entries.append((entry_title(label, values), None, members))
-        return entries
+            label = node.label if node is not None else q.title
+            rows.append((label, _values(members, self.store), node if kind == "group" else None))
+        return [
+            (title, node, groups[key][1])
+            for (title, node), (_, key, _) in zip(aligned(rows), order, strict=True)
+        ]
 
     def ask_questions(self, questions: list[Question]) -> None:
         self._context = ()  # show the table's headings again above the reopened row

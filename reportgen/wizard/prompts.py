@@ -96,6 +96,29 @@ def _figure_completer(figures: Sequence[Figure]):
     return FigureCompleter()
 
 
+def _pick_binding(completer):
+    """Tab takes the figure highlighted in the list (↑↓ move), or the first one listed."""
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.key_binding import KeyBindings
+
+    bindings = KeyBindings()
+
+    @bindings.add("c-i")
+    def _(event) -> None:
+        buffer = event.current_buffer
+        state = buffer.complete_state
+        if state is not None and state.current_completion is not None:
+            buffer.apply_completion(state.current_completion)
+            return
+        event_info = CompleteEvent(completion_requested=True)
+        first = next(iter(completer.get_completions(buffer.document, event_info)), None)
+        if first is not None:
+            buffer.cancel_completion()
+            buffer.apply_completion(first)
+
+    return bindings
+
+
 class Prompter:
     """Ask questions in the terminal and print what the wizard has to say."""
 
@@ -130,7 +153,11 @@ class Prompter:
         if line:
             extra["key_bindings"] = _line_bindings(self.pasted_rows)
         if figures:
-            extra["completer"] = _figure_completer(figures)
+            completer = _figure_completer(figures)
+            extra["completer"] = completer
+            extra["key_bindings"] = _pick_binding(completer)
+            # a half-typed {{ while choosing a figure is not an error yet
+            extra["validate_while_typing"] = False
         return self.run(
             lambda **io: questionary.text(
                 message,
