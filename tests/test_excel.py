@@ -443,3 +443,17 @@ def test_export_name_pattern(write_report, tmp_path, capsys):
     code, _, _ = run(["export", path, "--name", "{机关}{年度}年报表"], capsys)
     assert code == 0
     assert (path.parent / "某某市某某区工业和信息化局2024年报表.xlsx").is_file()
+
+
+def test_balance_errors_of_a_workbook_are_named_by_cell(write_report, tmp_path, capsys):
+    from reportgen.excel.layout import table_layout
+
+    path = write_report(report_text(carried_forward="[9, 2, 0, 0, 0, 0]"))
+    workbook = tmp_path / "ub.xlsx"
+    code, _, _ = run(["export", path, "-o", workbook], capsys)
+    assert code == 1  # exported, with the report's errors listed
+    code, _, err = run(["import", workbook, "-o", tmp_path / "back.yaml"], capsys)
+    assert code == 0  # every cell was read; the balance is the department's to fix
+    table = get_format("v2021").tables["applications"]
+    where = table_layout(table).at("applications.new_received.commercial")
+    assert f"（表三!{where}）: 错误 T3-1 表三「商业企业」列" in err

@@ -339,10 +339,12 @@ def _row_unit(grid: Grid, row: int, col: int, column: Node) -> str | None:
     return None
 
 
-def read_tables(result, grids: list[Grid]) -> None:
-    """Fill ``result.data`` with every table's rows, reporting each bad cell by reference."""
+def read_tables(result, grids: list[Grid]) -> dict[str, str]:
+    """Fill ``result.data`` with every table's rows, reporting each bad cell by reference;
+    returns where each cell was found (path → ``表三!C12``)."""
     from reportgen.importer.result import Finding
 
+    refs: dict[str, str] = {}
     fmt: Format = result.format
     for table in fmt.tables.values():
         found = _locate_table(grids, table)
@@ -358,14 +360,15 @@ def read_tables(result, grids: list[Grid]) -> None:
         grid = found.grid
         for b, block in enumerate(table.blocks):
             for leaf in block.row_leaves:
-                _read_row(result, table, b, block, leaf, found, grid, Finding)
+                _read_row(result, table, b, block, leaf, found, grid, Finding, refs)
+    return refs
 
 
 def _row_key(table: Table, leaf: Node) -> str:
     return f"{table.key}.{leaf.dotted}" if leaf.dotted else table.key
 
 
-def _read_row(result, table, b: int, block: Block, leaf: Node, found: Found, grid, Finding):
+def _read_row(result, table, b, block: Block, leaf: Node, found: Found, grid, Finding, refs):
     key = _row_key(table, leaf)
     row = found.rows.get(leaf.dotted)
     if row is None:
@@ -388,6 +391,7 @@ def _read_row(result, table, b: int, block: Block, leaf: Node, found: Found, gri
         cell = table.cells[".".join((table.key, *leaf.path, *column.path))]
         formula = grid.formulas.get((row, col))
         ref = grid.ref(row, col)
+        refs[cell.path] = ref
         if cell.computed and isinstance(formula, str) and formula.startswith("="):
             continue  # a total left to its formula is computed from its parts
         try:
@@ -500,9 +504,27 @@ def import_workbook(path: str | Path):
         else:
             result.published, result.published_from = date, TOP_LEVEL["published"]
             result.data["published"] = date
-    read_tables(result, grids)
+    refs = read_tables(result, grids)
     read_texts(result, grids)
+    _check_cells(result, refs)
     return result
+
+
+def _check_cells(result, refs: dict[str, str]) -> None:
+    """The report's own checks (一+二 = 三+四 …), each named by the cell it is about, so a
+    department sees 表三!J5 rather than a line of a YAML file it never opened."""
+    from reportgen.importer.result import Finding
+    from reportgen.validate import check_text
+
+    outcome = check_text(result.to_yaml(), result.source)
+    if outcome.report is None:
+        return  # rows were left out: the findings above say which
+    for problem in outcome.problems:
+        ref = refs.get(problem.path or "")
+        if ref is not None:
+            result.findings.append(
+                Finding(problem.severity, f"{problem.rule} {problem.message}", ref)
+            )
 
 
 def workbook_report_text(path: str | Path) -> str:
