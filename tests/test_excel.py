@@ -457,3 +457,21 @@ def test_balance_errors_of_a_workbook_are_named_by_cell(write_report, tmp_path, 
     table = get_format("v2021").tables["applications"]
     where = table_layout(table).at("applications.new_received.commercial")
     assert f"（表三!{where}）: 错误 T3-1 表三「商业企业」列" in err
+
+
+def test_check_and_build_do_not_import_openpyxl(write_report):
+    """openpyxl takes about half a second to import: only the Excel commands pay for it."""
+    import subprocess
+    import sys
+
+    path = write_report(report_text())
+    code = (
+        "import sys; from reportgen.cli import main\n"
+        "try:\n"
+        f"    main(['check', {str(path)!r}])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('openpyxl' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().endswith("False")

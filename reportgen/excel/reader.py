@@ -46,10 +46,30 @@ class Grid:
 
     name: str
     formulas: dict[tuple[int, int], Any]
-    values: dict[tuple[int, int], Any]
+    _values: dict[tuple[int, int], Any] | None = None
     merged: dict[tuple[int, int], tuple[int, int, int, int]] = field(default_factory=dict)
     texts: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     max_col: int = 1
+    source: Path | None = None
+
+    def value(self, key: tuple[int, int]) -> Any:
+        """The cell as shown: a formula's saved result (read on first need), else the cell."""
+        formula = self.formulas.get(key)
+        if not (isinstance(formula, str) and formula.startswith("=")):
+            return formula
+        if self._values is None:
+            from openpyxl import load_workbook
+
+            book = load_workbook(self.source, read_only=True, data_only=True)
+            ws = book[self.name]
+            self._values = {
+                (c.row, c.column): c.value
+                for row in ws.iter_rows()
+                for c in row
+                if getattr(c, "value", None) is not None
+            }
+            book.close()
+        return self._values.get(key)
 
     def ref(self, row: int, col: int) -> str:
         from openpyxl.utils import get_column_letter
@@ -82,37 +102,62 @@ class Grid:
         return None
 
 
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+[0-9]+):([A-Z]+[0-9]+)"')
+
+
 def _grids(path: Path) -> list[Grid]:
+    """Every sheet's cells, read in openpyxl's streaming mode.
+
+    The full mode spends most of a second restyling the borders of merged cells; here the
+    merged ranges are taken from the sheet XML instead.  Saved formula results are read
+    (a second pass) only when a formula stands where a number is expected.
+    """
     import zipfile
 
     from openpyxl import load_workbook
 
+    hint = "请用 Excel 或 WPS 打开后另存为 .xlsx 格式再导入。"
     try:
-        formulas = load_workbook(path, data_only=False)
-        values = load_workbook(path, data_only=True)
+        book = load_workbook(path, read_only=True, data_only=False)
+        archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        hint = "请用 Excel 或 WPS 打开后另存为 .xlsx 格式再导入。"
         raise InputError(f"无法读取 Excel 文件：{exc}", file=str(path), hint=hint) from None
     grids = []
-    for ws in formulas.worksheets:
-        cached = values[ws.title]
-        grid = Grid(ws.title, {}, {}, max_col=ws.max_column)
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.value is None:
-                    continue
-                key = (cell.row, cell.column)
-                grid.formulas[key] = cell.value
-                grid.values[key] = cached.cell(cell.row, cell.column).value
-                if isinstance(cell.value, str) and not cell.value.startswith("="):
-                    grid.texts.setdefault(norm(cell.value), []).append(key)
-        for rng in ws.merged_cells.ranges:
-            box = (rng.min_row, rng.min_col, rng.max_row, rng.max_col)
-            for r in range(rng.min_row, rng.max_row + 1):
-                for c in range(rng.min_col, rng.max_col + 1):
-                    grid.merged[(r, c)] = box
-        grids.append(grid)
+    with archive:
+        for ws in book.worksheets:
+            grid = Grid(ws.title, {}, source=path)
+            for row in ws.iter_rows():
+                for cell in row:
+                    value = getattr(cell, "value", None)
+                    if value is None:
+                        continue
+                    key = (cell.row, cell.column)
+                    grid.formulas[key] = value
+                    grid.max_col = max(grid.max_col, cell.column)
+                    if isinstance(value, str) and not value.startswith("="):
+                        grid.texts.setdefault(norm(value), []).append(key)
+            try:
+                xml = archive.read(ws._worksheet_path)
+            except KeyError:
+                xml = b""
+            for first, last in _MERGE.findall(xml):
+                c0, r0 = _position(first.decode())
+                c1, r1 = _position(last.decode())
+                box = (r0, c0, r1, c1)
+                for r in range(r0, r1 + 1):
+                    for c in range(c0, c1 + 1):
+                        grid.merged[(r, c)] = box
+            grids.append(grid)
+    book.close()
     return grids
+
+
+def _position(ref: str) -> tuple[int, int]:
+    """``C12`` → (3, 12)."""
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    letters, row = coordinate_from_string(ref)
+    return column_index_from_string(letters), row
 
 
 # --------------------------------------------------------------------------- cover
@@ -123,7 +168,7 @@ def _cover_value(grids: list[Grid], key: str) -> tuple[Any, str] | None:
         for row, col in grid.find(TOP_LEVEL[key]):
             found = grid.right_of(row, col)
             if found:
-                return grid.values.get(found, grid.formulas[found]), grid.ref(*found)
+                return grid.value(found), grid.ref(*found)
     return None
 
 
@@ -395,7 +440,7 @@ def _read_row(result, table, b, block: Block, leaf: Node, found: Found, grid, Fi
         if cell.computed and isinstance(formula, str) and formula.startswith("="):
             continue  # a total left to its formula is computed from its parts
         try:
-            value, unit, blank = parse_cell(cell, formula, grid.values.get((row, col)), ref)
+            value, unit, blank = parse_cell(cell, formula, grid.value((row, col)), ref)
         except BadCell as bad:
             result.skip(key, f"{bad.ref}：{bad.message}")
             result.findings.append(Finding("error", bad.message, bad.ref))
@@ -449,7 +494,7 @@ def read_texts(result, grids: list[Grid]) -> None:
                 seen = True
                 spot = grid.right_of(row, col)
                 if spot is not None:
-                    value = grid.values.get(spot, grid.formulas[spot])
+                    value = grid.value(spot)
                     text = str(value).replace("\r\n", "\n")
                 break
             if seen:

@@ -19,6 +19,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from reportgen.definition import Block, Format, Node, Table
@@ -54,6 +55,7 @@ def build_workbook(fmt: Format, report: Report | None, *, year: int, agency: str
     """
     wb = Workbook()
     wb.remove(wb.active)
+    _styles(wb)
     form = report is None
     _cover(wb.create_sheet(COVER_SHEET), fmt, report, year, agency, form)
     for table in fmt.tables.values():
@@ -139,9 +141,13 @@ def _table_sheet(ws, table: Table, report: Report | None, form: bool) -> None:
 
     layout = table_layout(table, label)
     _widths(ws, layout)
-    validations = _validations(ws, table)
+    rules = _validations(ws, table)
+    validations: dict[str, list[str]] = {kind: [] for kind in rules}
     for item in layout.placed:
         _place(ws, layout, item, report, form, validations)
+    for kind, refs in validations.items():
+        if refs:
+            rules[kind].sqref = MultiCellRange(" ".join(refs))
     _heights(ws, layout)
     if form:
         ws.protection.sheet = True
@@ -225,6 +231,49 @@ def _validations(ws, table: Table) -> dict[str, DataValidation]:
     return made
 
 
+def _styles(wb) -> None:
+    """Register the sheet's few cell styles once: setting font, border, fill and alignment
+    cell by cell costs openpyxl most of the time of an export."""
+    from openpyxl.styles import NamedStyle
+
+    centre = Alignment(horizontal="center", vertical="center")
+    specs = {
+        "rg-heading": (
+            Font(name=FONT, bold=True, size=14),
+            None,
+            None,
+            Alignment(vertical="center"),
+        ),
+        "rg-head": (
+            Font(name=FONT, bold=True, size=10.5),
+            _BORDER,
+            _HEAD,
+            Alignment(horizontal="center", vertical="center", wrap_text=True),
+        ),
+        "rg-label": (
+            Font(name=FONT, size=10.5),
+            _BORDER,
+            None,
+            Alignment(horizontal="left", vertical="center", wrap_text=True),
+        ),
+        "rg-border": (Font(name=FONT, size=10.5), _BORDER, None, None),
+        "rg-value": (Font(name=FONT, size=10.5), _BORDER, None, centre),
+        "rg-input": (Font(name=FONT, size=10.5), _BORDER, _INPUT, centre),
+        "rg-total": (Font(name=FONT, size=10.5), _BORDER, _TOTAL, centre),
+    }
+    for name, (font, border, fill, alignment) in specs.items():
+        style = NamedStyle(name=name, font=font)
+        if border is not None:
+            style.border = border
+        if fill is not None:
+            style.fill = fill
+        if alignment is not None:
+            style.alignment = alignment
+        if name == "rg-input":
+            style.protection = Protection(locked=False)
+        wb.add_named_style(style)
+
+
 def _place(ws, layout, item: Placed, report, form: bool, validations) -> None:
     cell = ws.cell(item.row, item.col)
     last_row = item.row + item.rowspan - 1
@@ -235,12 +284,12 @@ def _place(ws, layout, item: Placed, report, form: bool, validations) -> None:
         )
     if item.role == "heading":
         cell.value = item.text
-        cell.font = Font(name=FONT, bold=True, size=14)
-        cell.alignment = Alignment(horizontal="left", vertical="center")
+        cell.style = "rg-heading"
         return
     for r in range(item.row, last_row + 1):
         for c in range(item.col, last_col + 1):
-            ws.cell(r, c).border = _BORDER
+            if (r, c) != (item.row, item.col):
+                ws.cell(r, c).style = "rg-border"
     if item.role == "value":
         _value(ws, layout, item, report, form, validations)
         return
@@ -252,41 +301,27 @@ def _place(ws, layout, item: Placed, report, form: bool, validations) -> None:
             )
             unit = report.attributes.get(f"{layout.table.key}.{row_path}.{unit_key}")
         cell.value = unit or item.node.extra["units"][-1]
-        cell.font = Font(name=FONT)
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        validations["unit"].add(cell.coordinate)
-        if form:
-            cell.fill = _INPUT
-            cell.protection = Protection(locked=False)
+        cell.style = "rg-input" if form else "rg-value"
+        validations["unit"].append(cell.coordinate)
         return
     cell.value = item.text
-    label = item.role == "label"
-    cell.font = Font(name=FONT, bold=not label, size=10.5)
-    cell.alignment = Alignment(
-        horizontal="left" if label else "center", vertical="center", wrap_text=True
-    )
-    if not label:
-        cell.fill = _HEAD
+    cell.style = "rg-label" if item.role == "label" else "rg-head"
 
 
 def _value(ws, layout: SheetLayout, item: Placed, report, form: bool, validations) -> None:
     cell_def = item.cell
     cell = ws.cell(item.row, item.col)
-    cell.font = Font(name=FONT, size=10.5)
-    cell.alignment = Alignment(horizontal="center", vertical="center")
     formula = _formula(layout, cell_def) if cell_def.computed else None
     value: Any = 0
     if report is not None:
         value = report.values[cell_def.path]
     if formula is not None and (report is None or _adds_up(report, layout, cell_def)):
         cell.value = formula
-        cell.fill = _TOTAL
+        cell.style = "rg-total"
     else:
         cell.value = value
-        validations[cell_def.type].add(cell.coordinate)
-        if form:
-            cell.fill = _INPUT
-            cell.protection = Protection(locked=False)
+        cell.style = "rg-input" if form else "rg-value"
+        validations[cell_def.type].append(cell.coordinate)
     if cell_def.type == "money":
         precision = None
         if report is not None:
