@@ -167,8 +167,9 @@ def test_the_editor_route_lists_totals_and_says_what_was_read(tmp_path, capsys):
 # ---------------------------------------------------------------- pasting rows
 
 
-def test_rows_pasted_from_excel_fill_the_following_rows(tmp_path, capsys):
-    block = "241\t16\t0\t0\t0\t2\r\n5\t0\t0\t0\t0\t0\r\n111\t5\t0\t0\t0\t0\r\n"
+@pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["excel-crlf", "terminal-cr"])
+def test_rows_pasted_from_excel_fill_the_following_rows(tmp_path, capsys, newline):
+    block = newline.join(["241\t16\t0\t0\t0\t2", "5\t0\t0\t0\t0\t0", "111\t5\t0\t0\t0\t0", ""])
     table3 = list(SEED_002_TABLE_3)
     table3[0:3] = ["\x1b[200~" + block + "\x1b[201~"]
     keys = seed_002_keys(table3)
@@ -333,3 +334,27 @@ def test_edit_target_errors_name_the_choices():
     with pytest.raises(InputError, match="没有"):
         find_questions(fmt, "三", "不存在的行")
     assert find_section(fmt, "五").key == "sections.problems"
+
+
+def test_pasting_rows_in_a_real_terminal(tmp_path):
+    """Bracketed paste of three rows copied from Excel, in a pseudo-terminal."""
+    pytest.importorskip("pexpect")
+    import json
+
+    from test_wizard_tty import PASTE, answer, spawn
+
+    path = _edit_file(tmp_path)
+    child = spawn(["edit", path.name, "--table", "三"], tmp_path)
+    answer(child, "修改表三的哪一行？", E)  # 整张表逐项修改
+    answer(child, "表格怎样填写", E)
+    rows = "200\t10\t0\t0\t1\t2\r\n6\t0\t0\t0\t0\t0\r\n120\t5\t0\t0\t0\t0\r\n"
+    answer(child, "一、本年新收政府信息公开申请数量", PASTE.format(rows))
+    child.expect_exact("（一）予以公开：120 5 0 0 0 0（粘贴）")
+    child.expect_exact("（二）部分公开")
+    child.sendcontrol("c")
+    child.expect_exact("已中断")
+    child.wait()
+    draft = json.loads((tmp_path / "2024.yaml.draft").read_text(encoding="utf-8"))["answers"]
+    assert draft["applications.new_received.natural_person"] == 200
+    assert draft["applications.carried_over.natural_person"] == 6
+    assert draft["applications.granted.natural_person"] == 120

@@ -87,6 +87,10 @@ class Wizard(BasicFacts, TextSections, TableEntry, LiveBalance, Review):
     def ask_targets(self) -> None:
         """``edit --table/--row/--column/--section``: those questions first, then the review."""
         questions = self.targets
+        if isinstance(questions[0], _TableMenu):
+            self.last_step = questions[0].table.key
+            self.reopen_table(questions[0].table)
+            return
         self.last_step = questions[0].step
         self.ask_questions(questions)
         table = self.fmt.tables.get(questions[0].step)
@@ -211,9 +215,16 @@ def edit_session(
     return wizard
 
 
+class _TableMenu:
+    """``edit --table T`` alone: open the row menu of T instead of asking every row."""
+
+    def __init__(self, table) -> None:
+        self.table = table
+
+
 def _targets(fmt, table=None, row=None, column=None, section=None) -> list[Question]:
     from reportgen.errors import InputError
-    from reportgen.wizard.jump import find_questions, find_section
+    from reportgen.wizard.jump import find_questions, find_section, find_table
 
     if section:
         if table or row or column:
@@ -221,6 +232,8 @@ def _targets(fmt, table=None, row=None, column=None, section=None) -> list[Quest
         return [find_section(fmt, section)]
     if not table:
         raise InputError("--row 和 --column 需要和 --table 一起用", hint="例如 --table 三 --row 一")
+    if row is None and column is None:
+        return [_TableMenu(find_table(fmt, table))]
     return find_questions(fmt, table, row, column)
 
 

@@ -50,7 +50,9 @@ def _line_bindings(pending: list[str] | None = None):
 
     @bindings.add(Keys.BracketedPaste)
     def _(event) -> None:
-        rows = [line for line in event.data.replace("\r\n", "\n").split("\n") if line.strip()]
+        # terminals deliver the line breaks of a paste as CR, Excel copies CR LF
+        lines = event.data.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        rows = [line for line in lines if line.strip()]
         if pending is not None and len(rows) > 1:
             buffer = event.current_buffer
             buffer.text = " ".join(rows[0].split())
