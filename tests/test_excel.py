@@ -475,3 +475,19 @@ def test_check_and_build_do_not_import_openpyxl(write_report):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().endswith("False")
+
+
+def test_import_json_describes_the_workbook(write_report, tmp_path, capsys):
+    import json
+
+    workbook = export(write_report(report_text()), tmp_path, capsys)
+    code, out, _ = run(["import", workbook, "--json"], capsys)
+    assert code == 0
+    info = json.loads(out)
+    fmt = get_format("v2021")
+    leaves = [r for t in fmt.tables.values() for b in t.blocks for r in b.row_leaves]
+    assert (info["kind"], info["complete"]) == ("xlsx", True)
+    assert len(info["found"]["rows"]) == len(leaves)
+    assert info["not_found"] == {"sections": [], "rows": []}
+    row = info["tables"]["applications"]["rows"]["new_received"]
+    assert row["values"][:6] == [241, 16, 0, 0, 1, 2] and row["source"].startswith("表三!A")

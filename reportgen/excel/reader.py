@@ -402,6 +402,7 @@ def read_tables(result, grids: list[Grid]) -> dict[str, str]:
             )
             continue
         result.confidence[table.key] = 1.0
+        result.sections_found[table.key] = table.heading
         grid = found.grid
         for b, block in enumerate(table.blocks):
             for leaf in block.row_leaves:
@@ -464,6 +465,7 @@ def _read_row(result, table, b, block: Block, leaf: Node, found: Found, grid, Fi
                 )
                 return
             attributes[unit_key] = unit
+    _record_row(result, table, block, leaf, values, grid.ref(row, _label_column(found, leaf)))
     if blanks:
         result.blanks[key] = blanks
         result.note(key, "空白按 0 填写：" + "、".join(blanks))
@@ -478,6 +480,22 @@ def _read_row(result, table, b, block: Block, leaf: Node, found: Found, grid, Fi
     target = result.data.setdefault(table.key, {})
     for column_path, value in values.items():
         _put(target, [*leaf.path, *column_path], value)
+
+
+def _label_column(found: Found, leaf: Node) -> int:
+    hits = found.grid.find(leaf.label) if leaf.label else []
+    return hits[0][1] if hits else 1
+
+
+def _record_row(result, table: Table, block: Block, leaf: Node, values: dict, ref: str) -> None:
+    """What ``import --json`` reports for a row: read, where, and its values in column order."""
+    from reportgen.importer.sources import Line
+    from reportgen.importer.tables import RowRead
+
+    line = Line([leaf.label or table.caption], ref)
+    ordered = [values.get(column.path) for column in block.column_leaves]
+    path = leaf.dotted or "values"
+    result.rows[(table.key, path)] = RowRead(table.key, leaf, leaf.label, line, values=ordered)
 
 
 # --------------------------------------------------------------------------- texts
