@@ -491,3 +491,11 @@ def test_import_json_describes_the_workbook(write_report, tmp_path, capsys):
     assert info["not_found"] == {"sections": [], "rows": []}
     row = info["tables"]["applications"]["rows"]["new_received"]
     assert row["values"][:6] == [241, 16, 0, 0, 1, 2] and row["source"].startswith("表三!A")
+
+
+def test_blank_form_takes_the_year_from_the_file_name(tmp_path, capsys):
+    code, _, err = run(["init", "--xlsx", "-o", tmp_path / "2020.xlsx"], capsys)
+    assert code == 0 and "2020 年" in err and get_format("v2019").name in err
+    cover = openpyxl.load_workbook(tmp_path / "2020.xlsx")[COVER_SHEET]
+    (year,) = find(cover, TOP_LEVEL["year"])
+    assert cover[year].offset(0, 1).value == 2020

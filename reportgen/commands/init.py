@@ -25,8 +25,10 @@ def init_command(
 ) -> None:
     """生成一份带中文注释、数字全为 0 的报告文件，按年度选用格式。
 
+    \b
     加 --xlsx（或输出文件以 .xlsx 结尾）时生成 Excel 填报表：黄色格子填数字，
     总计自动计算，发给各部门填写后用 reportgen import 表格.xlsx 读回报告文件。
+    不写 --year 时，年度取文件名中的年份（如 -o 2025.xlsx），没有则为上一年。
     """
     from pathlib import Path
 
@@ -34,11 +36,14 @@ def init_command(
     from reportgen.definition import format_for_year
     from reportgen.writer import skeleton
 
+    form = as_xlsx or (output or "").lower().endswith(".xlsx")
+    if year is None and form and output:
+        year = _year_in_name(output)  # init --xlsx -o 2025.xlsx: the form for 2025
     year = year or dt.date.today().year - 1
     fmt = format_for_year(year)
     if fmt is None:
         raise InputError(f"不支持 {year} 年的报告", hint="支持 2019 年及以后的年度报告。")
-    if as_xlsx or (output or "").lower().endswith(".xlsx"):
+    if form:
         _write_form(fmt, year, agency, output, force)
         return
     text = skeleton(fmt, year, agency)
@@ -51,6 +56,14 @@ def init_command(
     click.echo(
         f"已生成 {output}（{year} 年，{fmt.name}）。填写后运行：reportgen check {output}", err=True
     )
+
+
+def _year_in_name(name: str) -> int | None:
+    import re
+    from pathlib import Path
+
+    m = re.search(r"(?<!\d)(20[1-9]\d)(?!\d)", Path(name).stem)
+    return int(m.group(1)) if m and int(m.group(1)) >= 2019 else None
 
 
 def _write_form(fmt, year: int, agency: str, output: str | None, force: bool) -> None:
