@@ -431,14 +431,15 @@ def load_previous(path: str | Path) -> Report:
 
     A workbook (``--previous 2025.xlsx``) is read by :mod:`reportgen.excel.reader` first.
     """
-    if str(path).lower().endswith((".xlsx", ".xlsm")):
+    from reportgen.excel import XLSX_SUFFIXES
+
+    if str(path).lower().endswith(XLSX_SUFFIXES):
         from reportgen.excel.reader import workbook_report_text
 
-        outcome = build_report(parse_text(workbook_report_text(path), str(path)))
-        if outcome.report is None:
-            raise ValidationFailed(outcome)
-        return outcome.report
-    outcome = build_report(read_source(path))
+        src = parse_text(workbook_report_text(path), str(path))
+    else:
+        src = read_source(path)
+    outcome = build_report(src)
     if outcome.report is None:
         raise ValidationFailed(outcome)
     return outcome.report

@@ -6,3 +6,6 @@ header the printed form has), :mod:`.workbook` writes it with openpyxl — a fil
 :mod:`.reader` finds the official labels in any workbook and reads the numbers under them,
 naming every bad cell by its reference (``表三!C12``).  openpyxl is imported only here.
 """
+
+#: File names read as workbooks (by ``import`` and ``--previous``).
+XLSX_SUFFIXES = (".xlsx", ".xlsm")

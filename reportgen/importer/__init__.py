@@ -26,15 +26,15 @@ from reportgen.importer.assemble import import_document
 from reportgen.importer.result import Finding, ImportResult
 from reportgen.importer.sources import Document, read_source, text_lines
 
-#: Workbooks are read by their labels (:mod:`reportgen.excel.reader`), not as lines of text.
-XLSX_SUFFIXES = (".xlsx", ".xlsm")
-
 __all__ = ["Finding", "ImportResult", "import_document", "import_file", "import_text"]
 
 
 def import_file(path: str | Path) -> ImportResult:
     """Read and import one published report (or a workbook in the official layout)."""
+    from reportgen.excel import XLSX_SUFFIXES
+
     if Path(path).suffix.lower() in XLSX_SUFFIXES:
+        # read by its labels (reportgen.excel.reader), not as lines of text
         from reportgen.excel.reader import import_workbook
 
         return import_workbook(path)
