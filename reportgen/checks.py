@@ -8,11 +8,13 @@ expectations, and the clerk decides.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
-from reportgen.definition import Cell, Rule
+from reportgen.definition import Cell, Rule, column_title
 from reportgen.errors import Problem
 from reportgen.narrative import strip_placeholders, text_mark
 from reportgen.report import Report
@@ -55,7 +57,7 @@ def _problem(
         file=report.source.name if report.source else None,
         line=mark.line if mark else None,
         column=mark.column if mark else None,
-        hint=rule.hint,
+        hint=extra.pop("hint", rule.hint),
         path=cell or (".".join(path) if path else None),
         **extra,
     )
@@ -148,21 +150,34 @@ def rulemaking(report: Report, rule: Rule, previous: Report | None) -> list[Prob
 _SECTION_KEYS = ("overview", "problems", "other_matters")
 
 
-def _sum(report: Report, *paths: str) -> int:
-    return sum(report.values[p] for p in paths)
+@dataclass(frozen=True)
+class Reading:
+    """One figure a phrase may state: its value, what it is, and the placeholder citing it."""
+
+    value: int
+    meaning: str
+    placeholder: str
 
 
-def _readings(report: Report) -> list[tuple[str, re.Pattern, set[int]]]:
+def _reading(report: Report, *paths: str) -> Reading:
+    """The sum of ``paths``, named by their rows (or column groups) in the definition."""
+    names = []
+    for path in paths:
+        cell = report.format.cells[path]
+        names.append(cell.row.label or column_title(cell.column))
+    meaning = names[0] if len(names) == 1 else "与".join(names) + "之和"
+    expr = " + ".join(paths)
+    return Reading(sum(report.values[p] for p in paths), meaning, "{{ " + expr + " }}")
+
+
+def _readings(report: Report) -> list[tuple[str, re.Pattern, list[Reading]]]:
     """Phrases that state a table figure, and every figure a fair reading of them allows."""
-    v = report.values
     a = "applications."
-    new = v[a + "new_received.total"]
-    carried = v[a + "carried_over.total"]
-    done = v[a + "results_total.total"]
-    forward = v[a + "carried_forward.total"]
-    review = v["appeals.review.total"]
-    direct = v["appeals.lit_direct.total"]
-    after = v["appeals.lit_after_review.total"]
+    new, carried = a + "new_received.total", a + "carried_over.total"
+    done, forward = a + "results_total.total", a + "carried_forward.total"
+    review = "appeals.review.total"
+    direct, after = "appeals.lit_direct.total", "appeals.lit_after_review.total"
+    r = functools.partial(_reading, report)
     num = r"(\d+)\s*(?:件|宗|条|項|项|个|個|起)"
     gap = r"[^。；;，,\d]{0,12}?"
     return [
@@ -171,13 +186,25 @@ def _readings(report: Report) -> list[tuple[str, re.Pattern, set[int]]]:
             re.compile(
                 r"(?:收到|新收|受理|接收|接到)" + gap + r"申[请請]" + r"[^。；;\d]{0,8}?" + num
             ),
-            {new, new + carried},
+            [r(new), r(new, carried)],
         ),
-        ("办结数", re.compile(r"(?:办结|辦結|办理完结)" + gap + num), {done, done + forward}),
-        ("结转数", re.compile(r"(?:结转|結轉|转下年|轉下年)" + gap + num), {forward}),
-        ("行政复议", re.compile(r"行政[复複]議?议?" + gap + num), {review}),
-        ("行政诉讼", re.compile(r"行政[诉訴][讼訟]" + gap + num), {direct + after, direct, after}),
+        ("办结数", re.compile(r"(?:办结|辦結|办理完结)" + gap + num), [r(done), r(done, forward)]),
+        ("结转数", re.compile(r"(?:结转|結轉|转下年|轉下年)" + gap + num), [r(forward)]),
+        ("行政复议", re.compile(r"行政[复複]議?议?" + gap + num), [r(review)]),
+        (
+            "行政诉讼",
+            re.compile(r"行政[诉訴][讼訟]" + gap + num),
+            [r(direct, after), r(direct), r(after)],
+        ),
     ]
+
+
+def _explain(readings: list[Reading]) -> str:
+    """「260（一、本年新收…）或 265（…之和）」: each figure with what it counts."""
+    seen: dict[int, Reading] = {}
+    for reading in readings:
+        seen.setdefault(reading.value, reading)
+    return "或 ".join(f"{v}（{seen[v].meaning}）" for v in sorted(seen))
 
 
 _NONE_RECEIVED = re.compile(r"(?:没有|未|無|无)(?:收到|受理|接到)[^。；;\d]{0,10}申[请請]")
@@ -185,7 +212,11 @@ _NONE_RECEIVED = re.compile(r"(?:没有|未|無|无)(?:收到|受理|接到)[^�
 
 @check("narrative_numbers")
 def narrative_numbers(report: Report, rule: Rule, previous: Report | None) -> list[Problem]:
-    """Numbers written in the text next to 收到申请/行政复议… that no table reading gives."""
+    """Numbers written in the text next to 收到申请/行政复议… that no table reading gives.
+
+    The message says what each allowed figure counts, and the hint offers the placeholder
+    of the reading nearest to the number written (办结 cites （七）总计, not 本年新收).
+    """
     problems = []
     readings = _readings(report)
     new_row = report.format.cells["applications.new_received.total"]
@@ -197,19 +228,23 @@ def narrative_numbers(report: Report, rule: Rule, previous: Report | None) -> li
             for what, pattern, allowed in readings:
                 for match in pattern.finditer(line):
                     n = int(match.group(1))
-                    if n in allowed:
+                    if any(n == reading.value for reading in allowed):
                         continue
-                    expected = "或".join(str(x) for x in sorted(allowed))
+                    expected = "或".join(str(x) for x in sorted({x.value for x in allowed}))
+                    best = min(allowed, key=lambda x: abs(x.value - n))
+                    said = f"「{label}」写“{match.group(0)}”"
                     problems.append(
                         _problem(
                             report,
                             rule,
-                            f"「{label}」写“{match.group(0)}”，表格中的{what}为 {expected}",
+                            f"{said}，表格中的{what}为 {_explain(allowed)}",
                             path=("sections", key),
                             line_offset=lineno,
                             column_offset=match.start(),
                             expected=expected,
                             actual=str(n),
+                            hint=f"把 {n} 改为占位符 {best.placeholder}（{best.meaning}，"
+                            f"现为 {best.value}），生成时自动填入表格中的数字。",
                         )
                     )
             if new_total and _NONE_RECEIVED.search(line):

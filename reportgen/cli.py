@@ -28,6 +28,7 @@ COMMANDS = {
     "edit": ("reportgen.commands.new", "用向导修改已有的报告文件"),
     "init": ("reportgen.commands.init", "生成一份带注释的空白报告文件"),
     "import": ("reportgen.commands.import_", "把已发布的报告（文本、HTML、DOCX、PDF）转成报告文件"),
+    "export": ("reportgen.commands.export", "把报告的表二、表三、表四导出为 Excel 工作簿"),
     "schema": ("reportgen.commands.schema", "输出报告文件的 JSON Schema（供编辑器补全和校验）"),
     "doctor": ("reportgen.commands.doctor", "检查 PDF 所需的字体和系统库"),
     "serve": ("reportgen.commands.serve", "在浏览器中按官方表格填写报告（本机网页）"),

@@ -450,8 +450,19 @@ def load_report(path: str | Path, previous: Report | None = None) -> Report:
 
 
 def load_previous(path: str | Path) -> Report:
-    """Last year's report for the cross-year checks: it must at least be well-formed."""
-    outcome = build_report(read_source(path))
+    """Last year's report for the cross-year checks: it must at least be well-formed.
+
+    A workbook (``--previous 2025.xlsx``) is read by :mod:`reportgen.excel.reader` first.
+    """
+    from reportgen.excel import XLSX_SUFFIXES
+
+    if str(path).lower().endswith(XLSX_SUFFIXES):
+        from reportgen.excel.reader import workbook_report_text
+
+        src = parse_text(workbook_report_text(path), str(path))
+    else:
+        src = read_source(path)
+    outcome = build_report(src)
     if outcome.report is None:
         raise ValidationFailed(outcome)
     return outcome.report

@@ -129,7 +129,9 @@ RULE_CASES = [
         "X-3",
         "warning",
         lambda t: t.replace("全年新收政府信息公开申请260件", "全年新收政府信息公开申请300件"),
-        "「一、总体情况」写“新收政府信息公开申请300件”，表格中的申请数为 260或265",
+        "「一、总体情况」写“新收政府信息公开申请300件”，表格中的申请数为 "
+        "260（一、本年新收政府信息公开申请数量）或 "
+        "265（一、本年新收政府信息公开申请数量与二、上年结转政府信息公开申请数量之和）",
     ),
     (
         "X-4",
@@ -311,6 +313,18 @@ def test_x3_accepts_new_plus_carried_over_and_silence():
     assert problems_of(text) == []
     text = report_text().replace("全年新收政府信息公开申请260件", "全年未收到政府信息公开申请。")
     assert [p.rule for p in problems_of(text)] == ["X-3"]
+
+
+def test_x3_suggests_the_placeholder_the_sentence_needs():
+    text = report_text().replace(
+        "全年新收政府信息公开申请260件", "全年新收政府信息公开申请264件，办结250件，行政复议2件"
+    )
+    hints = {p.actual: p.hint for p in problems_of(text) if p.rule == "X-3"}
+    # 264 is nearest to 一+二 (265), not to 一 (260)
+    assert "{{ applications.new_received.total + applications.carried_over.total }}" in hints["264"]
+    assert "现为 265" in hints["264"]
+    assert "{{ applications.results_total.total }}" in hints["250"]
+    assert "{{ appeals.review.total }}" in hints["2"]
 
 
 def test_x3_reads_traditional_characters():

@@ -67,6 +67,10 @@ class Scripted(Prompter):
         self.editor_saw = text
         return text + self.edits.pop(0)
 
+    @staticmethod
+    def editor_name():
+        return "nano"  # offered whatever this machine has installed
+
 
 # ---------------------------------------------------------------- seed 002 (v2019)
 
@@ -106,18 +110,31 @@ SEED_002_TABLE_3 = [
 ]
 
 
+#: The overview as typed, citing a figure of table 三 entered before it.
+OVERVIEW = "2020年，增城区全年新收申请{{ applications.new_received.total }}宗。"
+
+
 def seed_002_keys(table3: list[str] | None = None) -> list[str]:
+    """Every keystroke of seed 002: basic facts, tables 二、三、四, then the texts."""
     keys = ["n", "广州市增城区人民政府" + E, CTRL_U + "2020" + E, "2021年1月20日" + E]
-    keys += [E, "2020年，增城区全年新收申请{{ applications.new_received.total }}宗。" + DONE]
-    keys += [DOWN + DOWN + E, DOWN + DOWN + E]  # 五、六: leave empty for now
     keys += [k + E for k in SEED_002_TABLE_2]
     keys += [E, "3481775656.00" + E]  # 采购总金额: unit 元 (the first choice), then the amount
     keys += [E]  # table mode: row by row
     keys += [k + E for k in (table3 or SEED_002_TABLE_3)]
     keys += ["2 0 1 0" + E, "3 0 1 1" + E, "0" + E]
+    keys += TEXT_KEYS
     keys += [E]  # save
     keys += ["n"]  # do not build now
     return keys
+
+
+#: 一 typed inline; 五、六 left empty for now (the third choice).
+TEXT_KEYS = [E, OVERVIEW + DONE, DOWN + DOWN + E, DOWN + DOWN + E]
+
+
+def text_start(keys: list[str]) -> int:
+    """Where the texts begin in ``keys`` (they follow the tables)."""
+    return len(keys) - 2 - len(TEXT_KEYS)
 
 
 def test_seed_002_typed_in_full_passes_check(tmp_path):
@@ -252,21 +269,22 @@ def test_ctrl_c_saves_a_draft_and_resume_continues(tmp_path, capsys):
 def test_eof_or_crash_keeps_answers(tmp_path, monkeypatch):
     target = tmp_path / "r.yaml"
     keys = seed_002_keys()
-    ui = Scripted(keys[:6])  # stops after the overview; the next prompt sees end of input
+    stop = keys.index("26" + E) + 1  # 规范性文件 · 本年新制作数量; the next sees end of input
+    ui = Scripted(keys[:stop])
     assert run_session(new_session(ui, target)) == 130
     store = AnswerStore.load_draft(tmp_path / "r.yaml.draft")
     assert store["agency"] == "广州市增城区人民政府"
-    assert store["sections.overview"].startswith("2020年")
+    assert store["proactive.normative_docs.new_made"] == 26
 
     def broken(self, q):
         raise RuntimeError("boom")
 
     monkeypatch.setattr("reportgen.wizard.flow.Wizard.ask_number", broken)
-    ui = Scripted(keys[6:])
+    ui = Scripted(keys[stop:])
     with pytest.raises(RuntimeError):
         run_session(new_session(ui, target, resume=str(tmp_path / "r.yaml.draft")))
     store = AnswerStore.load_draft(tmp_path / "r.yaml.draft")
-    assert store["sections.problems"] == ""
+    assert store["proactive.normative_docs.new_made"] == 26
 
 
 # ---------------------------------------------------------------- last year's file
@@ -288,10 +306,6 @@ def test_previous_prefills_agency_carry_over_and_in_force(tmp_path):
     previous = _previous_2023(tmp_path)
     last_problems = "2023年，一是公开内容有待充实。"
     keys = [E, E, E]  # agency and year from last year's file, no date yet
-    keys += [DOWN + DOWN + E]  # overview empty
-    # Typing last year's text again is refused; a new text is accepted.
-    keys += [E, last_problems + DONE + CTRL_U * 3 + "2024年，问题已整改。" + DONE]
-    keys += [DOWN + DOWN + E]
     keys += ["0" + E, "0" + E, "0" + E]  # 规章
     keys += ["5" + E, "2" + E, E]  # 行政规范性文件: 现行有效 offered as 40 + 5 − 2
     keys += ["3" + E, "4" + E, "0" + E, "1.25" + E, E]  # 许可、处罚、强制、收费 + header
@@ -307,6 +321,10 @@ def test_previous_prefills_agency_carry_over_and_in_force(tmp_path):
         if not row.sum_of:
             keys.append(rows.get(row.key, "0") + E)
     keys += ["0" + E] * 3
+    keys += [DOWN + DOWN + E]  # overview empty
+    # Typing last year's text again is refused; a new text is accepted.
+    keys += [E, last_problems + DONE + CTRL_U * 3 + "2024年，问题已整改。" + DONE]
+    keys += [DOWN + DOWN + E]
     keys += [E, "n"]
     target = tmp_path / "2024.yaml"
     ui = Scripted(keys)
@@ -335,9 +353,9 @@ def test_live_balance_offers_to_go_back_to_a_row(tmp_path, capsys):
     table3 = list(SEED_002_TABLE_3)
     table3[-1] = "9 2 0 0 0 0"  # 四 one too many for 商业企业
     keys = seed_002_keys(table3)
-    at = len(keys) - 5  # after the last row of table 三
+    at = keys.index("9 2 0 0 0 0" + E) + 1  # after the last row of table 三
     keys[at:at] = [
-        UP + E,  # ↑ from 继续 wraps to the last choice: 四、结转下年度继续办理
+        UP + E,  # ↑ from 继续 wraps to the last entry: 四、结转下年度继续办理
         CTRL_U + "9 1 0 0 0 0" + E,
     ]
     target = tmp_path / "r.yaml"
@@ -366,11 +384,12 @@ def test_edit_reopens_a_section_with_current_values(tmp_path, capsys):
     path = tmp_path / "2024.yaml"
     path.write_text(report_text(2024), encoding="utf-8")
     before = check_file(path).report
-    # The review menu: save, 基本信息, 一, 五, 六, 表二, 表三, 表四.
-    keys = ["".join([DOWN] * 7) + E]  # 修改：四、政府信息公开行政复议、行政诉讼情况
+    # The review menu: save, 基本信息, 表二, 表三, 表四, 一, 五, 六.
+    keys = ["".join([DOWN] * 4) + E]  # 修改：四、政府信息公开行政复议、行政诉讼情况
+    keys += [E]  # 整张表逐项修改
     keys += [E]  # keep row-by-row entry
     keys += [CTRL_U + "2 1 0 0" + E, E, E]  # change 行政复议, keep the others
-    keys += [E]  # 保存（覆盖原文件）
+    keys += [UP * 4 + E]  # the default reopens 表四; 保存（覆盖原文件） is four up
     keys += ["n"]
     ui = Scripted(keys)
     assert run_session(edit_session(ui, path)) == 0
@@ -397,7 +416,8 @@ def test_edit_interrupted_without_changes_leaves_no_draft(tmp_path, capsys):
 
 def test_editor_route_strips_the_hint_lines(tmp_path):
     keys = seed_002_keys()
-    keys[4:6] = [DOWN + E]  # overview via the editor
+    at = text_start(keys)
+    keys[at : at + 2] = [DOWN + E]  # overview via the editor
     ui = Scripted(keys, edits=["\n第一段。\n\n第二段。\n"])
     target = tmp_path / "r.yaml"
     assert run_session(new_session(ui, target)) == 0

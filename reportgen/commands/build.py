@@ -48,6 +48,12 @@ from reportgen.errors import EXIT_USAGE, ReportgenError
     type=click.Path(file_okay=False, exists=True),
     help="自定义模板目录（可继承内置模板，自带版头、标志、字体和样式）。",
 )
+@click.option(
+    "--name",
+    "name_pattern",
+    help="输出文件名，可用 {机关}、{年度}、{文件名}，"
+    "例如 --name '{机关}{年度}年政府信息公开工作年度报告'。",
+)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出汇总结果，供脚本使用。")
 @click.option(
     "--watch",
@@ -64,7 +70,8 @@ def build_command(
     jobs: int | None,
     template_dir: str | None,
     as_json: bool,
-    watch: bool,
+    watch: bool = False,
+    name_pattern: str | None = None,
 ) -> None:
     """检查报告文件（可以一次给多个）并生成 HTML、DOCX、PDF。
 
@@ -82,7 +89,12 @@ def build_command(
         previous=Path(previous) if previous else None,
         draft=draft,
         template_dir=Path(template_dir) if template_dir else None,
+        name=name_pattern,
     )
+    if name_pattern:
+        from reportgen.naming import check_pattern
+
+        check_pattern(name_pattern)
     if template_dir:
         _check_template(template_dir, options.formats)
     if previous:

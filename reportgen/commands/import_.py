@@ -29,7 +29,12 @@ from reportgen.errors import EXIT_INVALID, EXIT_OK, EXIT_USAGE, InputError, Repo
 def import_command(
     sources: tuple[str, ...], output: str | None, directory: str | None, as_json: bool, force: bool
 ) -> None:
-    """把已发布的年度报告（文本、HTML、DOCX、PDF 文件，可以一次给多个）转成报告文件。
+    """把已发布的年度报告或 Excel 填报表转成报告文件。
+
+    可以读文本、HTML、DOCX、PDF 和 Excel（.xlsx）文件，可以一次给多个。
+
+    Excel：按表格中的官方行名、列名找到每个数字（reportgen init --xlsx 生成的填报表，
+    或按官方格式自制的表格都可以），逐格检查，有问题的单元格按位置（如 表三!D12）指出。
 
     数字照原文保留（包括不等于各项之和的总计）；原文空白的单元格填 0 并在行注释中注明；
     读不出或找不到的行不编造数字，而是注释掉并说明原因和原文位置。

@@ -80,14 +80,37 @@ def new_command(output: str, previous: str | None, resume: str | None) -> None:
     type=click.Path(exists=True, dir_okay=False),
     help="上一年度的报告文件，用于跨年检查和预填。",
 )
-def edit_command(file: str, previous: str | None) -> None:
-    """用向导修改已有的报告文件：先显示检查结果，再按部分修改，现有内容作为默认值。"""
+@click.option("--table", "-t", "table", help="直接修改这张表，如 三 或 表三。")
+@click.option(
+    "--row", "-r", "row", help="直接修改这一行（写行名的开头即可，如 一、（二）、国家秘密）。"
+)
+@click.option("--column", "-c", "column", help="只改这一行中的一格（列名，如 自然人）。")
+@click.option("--section", "-s", "section", help="直接修改这一部分正文，如 一、五、六。")
+def edit_command(
+    file: str,
+    previous: str | None,
+    table: str | None = None,
+    row: str | None = None,
+    column: str | None = None,
+    section: str | None = None,
+) -> None:
+    """用向导修改已有的报告文件：先显示检查结果，再按部分修改，现有内容作为默认值。
+
+    \b
+    直接跳到要改的地方：
+      reportgen edit 报告.yaml --table 三              选择表三的一行
+      reportgen edit 报告.yaml --table 三 --row 一     改表三第一行
+      reportgen edit 报告.yaml -t 三 -r 一 -c 自然人    只改一格
+      reportgen edit 报告.yaml --section 五            改第五部分正文
+    没有修改就结束时，原文件保持不变，也不留草稿。
+    """
     require_terminal()
     from reportgen.wizard.flow import edit_session, run_session
     from reportgen.wizard.prompts import Prompter
 
     prompter = Prompter()
-    wizard = _open(lambda: edit_session(prompter, file, previous))
+    target = {"table": table, "row": row, "column": column, "section": section}
+    wizard = _open(lambda: edit_session(prompter, file, previous, target))
     raise SystemExit(run_session(wizard))
 
 

@@ -31,7 +31,14 @@ __all__ = ["Finding", "ImportResult", "import_document", "import_file", "import_
 
 
 def import_file(path: str | Path) -> ImportResult:
-    """Read and import one published report."""
+    """Read and import one published report (or a workbook in the official layout)."""
+    from reportgen.excel import XLSX_SUFFIXES
+
+    if Path(path).suffix.lower() in XLSX_SUFFIXES:
+        # read by its labels (reportgen.excel.reader), not as lines of text
+        from reportgen.excel.reader import import_workbook
+
+        return import_workbook(path)
     return import_document(read_source(path))
 
 

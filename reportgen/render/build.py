@@ -57,6 +57,8 @@ class BuildOptions:
     previous: Path | None = None
     draft: bool = False
     template_dir: Path | None = None
+    #: output file name pattern (``{机关}{年度}年…``, see :mod:`reportgen.naming`)
+    name: str | None = None
 
 
 @dataclass
@@ -117,13 +119,17 @@ def parse_formats(text: str) -> tuple[str, ...]:
 
 
 def output_paths(files: list[str], options: BuildOptions) -> dict[str, dict[str, Path]]:
-    """Each file's outputs, named after the input's stem; two inputs may not share one."""
+    """Each file's outputs, named after the input's stem (or ``options.name``); two inputs
+    may not share one."""
+    from reportgen.naming import report_stem
+
     plan: dict[str, dict[str, Path]] = {}
     owners: dict[Path, str] = {}
     for name in files:
         src = Path(name)
         folder = options.outdir if options.outdir is not None else src.parent
-        targets = {fmt: folder / f"{src.stem}.{fmt}" for fmt in options.formats}
+        stem = report_stem(options.name, src)
+        targets = {fmt: folder / f"{stem}.{fmt}" for fmt in options.formats}
         for target in targets.values():
             key = target.resolve()
             if key in owners and owners[key] != name:

@@ -87,9 +87,13 @@ class AnswerStore:
         self.update({key: value})
 
     def update(self, values: dict[str, Any]) -> None:
+        """Record answers; the draft is written once an answer differs from what was there
+        (an edit that keeps every value, or reopens a step only to look, leaves no draft)."""
+        differs = any(k not in self.values or self.values[k] != v for k, v in values.items())
         self.values.update(values)
-        if self.autosave:
+        if self.autosave and differs:
             self.changed = True
+        if self.autosave and self.changed:
             self.save_draft()
 
     # -------------------------------------------------------------- drafts
@@ -102,6 +106,23 @@ class AnswerStore:
     def answered(self) -> int:
         """How many answers the user has given (wizard settings not counted)."""
         return sum(not k.startswith("@") for k in self.values)
+
+    @property
+    def questions_answered(self) -> int:
+        """How many questions are answered, as the clerk counts them: a row typed on one
+        line is one, however many cells it fills (「已填写 37 项」, not 119 cells)."""
+        from reportgen.definition import format_for_year
+        from reportgen.wizard.questions import META_KEYS, step_questions, steps
+
+        count = sum(k in self.values for k in META_KEYS)
+        year = self.values.get("year")
+        fmt = format_for_year(year) if isinstance(year, int) else None
+        if fmt is None:
+            return count
+        for step in steps(fmt):
+            questions = step_questions(fmt, step, self.values)
+            count += sum(q.answered(self.values) for q in questions)
+        return count
 
     def save_draft(self) -> Path:
         payload = {

@@ -8,10 +8,10 @@ any row of the table, or move on and fix it at the review.
 
 from __future__ import annotations
 
-from reportgen.definition import Format, Node, Table, column_title
+from reportgen.definition import Format, Table, column_title
 from reportgen.rules import Comparison, comparisons
-from reportgen.wizard.questions import Question, Step, balanced_key, step_questions
-from reportgen.wizard.state import WizardState
+from reportgen.wizard.jump import RowMenu
+from reportgen.wizard.questions import balanced_key
 
 _CONTINUE = "@continue"
 
@@ -28,8 +28,8 @@ def balance_comparisons(fmt: Format, table: Table) -> list[Comparison]:
     ]
 
 
-class LiveBalance(WizardState):
-    """Uses ``ask`` of the :class:`~reportgen.wizard.flow.Wizard` to reopen a row."""
+class LiveBalance(RowMenu):
+    """Reopens a row through the :class:`~reportgen.wizard.jump.RowMenu`."""
 
     def show_balance(self, table: Table) -> bool:
         """Print the balance of every column; True when all of them hold."""
@@ -44,8 +44,13 @@ class LiveBalance(WizardState):
         first = balance[0]
         left_name = "+".join(t.name for t in first.left)
         right_name = "+".join(t.name for t in first.right)
+        from rich import box
+
         grid = RichTable(
-            title=f"{table.name} 勾稽关系：{left_name} = {right_name}", title_justify="left"
+            title=f"{table.name} 勾稽关系：{left_name} = {right_name}",
+            title_justify="left",
+            box=box.SIMPLE_HEAD,  # no rules above and below: the menu must fit under it
+            pad_edge=False,
         )
         grid.add_column("列")
         grid.add_column(left_name, justify="right")
@@ -68,28 +73,17 @@ class LiveBalance(WizardState):
         return all_ok
 
     def balance_loop(self, table: Table) -> None:
-        step = Step(table.key, table.heading, "table")
         while True:
             if self.show_balance(table):
                 self.ui.say("各列勾稽关系平衡。", style="green")
                 self.store.set(balanced_key(table), True)
                 return
-            rows: dict[str, tuple[str, list[Question]]] = {}
-            for q in step_questions(self.fmt, step, self.store):
-                key = q.row.dotted if q.row is not None else q.key
-                title = _row_title(q.row) if q.row is not None and q.row.label else q.title
-                rows.setdefault(key, (title, []))[1].append(q)
-            choices = [("继续（不平衡的列稍后仍可在检查时修改）", _CONTINUE)]
-            choices += [(f"返回修改：{title}", key) for key, (title, _) in rows.items()]
-            pick = self.ui.select("有的列不平衡，要返回修改哪一行？", choices, default=_CONTINUE)
+            pick = self.pick_rows(
+                table,
+                "有的列不平衡，要返回修改哪一行？",
+                first=("继续（不平衡的列稍后仍可在检查时修改）", _CONTINUE),
+            )
             if pick == _CONTINUE:
                 self.store.set(balanced_key(table), True)
                 return
-            self._context = ()  # show the table's headings again above the reopened row
-            for q in rows[pick][1]:
-                self.ask(q)
-
-
-def _row_title(row: Node) -> str:
-    """A row with its keyed groups: （三）不予公开 › 1.属于国家秘密."""
-    return column_title(row, " › ")
+            self.ask_questions(pick)

@@ -38,7 +38,8 @@ EXIT_INTERRUPTED = 130
 class Wizard(BasicFacts, TextSections, TableEntry, LiveBalance, Review):
     """One wizard session: the steps of :mod:`~reportgen.wizard.basics`,
     :mod:`~reportgen.wizard.texts`, :mod:`~reportgen.wizard.table_entry`,
-    :mod:`~reportgen.wizard.balance` and :mod:`~reportgen.wizard.review`, in order."""
+    :mod:`~reportgen.wizard.balance` (with the row menu of :mod:`~reportgen.wizard.jump`)
+    and :mod:`~reportgen.wizard.review`, in order."""
 
     def run(self) -> int:
         """Ask everything unanswered, then review until the report is saved."""
@@ -49,19 +50,52 @@ class Wizard(BasicFacts, TextSections, TableEntry, LiveBalance, Review):
                 style="bold",
             )
             if self.store.answered:
-                self.ui.say(f"继续草稿：已填写 {self.store.answered} 项。")
+                self.ui.say(f"继续草稿：已填写 {self.store.questions_answered} 项。")
             self.ask_previous()
         self.ask_meta(only_missing=True)
         for step in steps(self.fmt)[1:]:
             self.ask_step(step, only_missing=True)
+        if self.targets:
+            self.ask_targets()
         while True:
             action = self.review()
             if action == SAVE:
                 self.save()
-                self.offer_build()
+                if self.store.mode == "new" or self.store.changed:
+                    self.offer_build()
                 return 0 if self.final_ok else 1
             step = next(s for s in steps(self.fmt) if s.key == action)
-            self.ask_step(step, only_missing=False)
+            self.last_step = step.key
+            if step.kind == "table":
+                self.reopen_table(self.fmt.tables[step.key])
+            else:
+                self.ask_step(step, only_missing=False)
+
+    def reopen_table(self, table) -> None:
+        """From the review: the whole table again, or straight to one row of it."""
+        whole = "@whole"
+        picked = self.pick_rows(
+            table, f"修改{table.name}的哪一行？", first=("整张表逐项修改", whole)
+        )
+        if picked == whole:
+            self.ask_step(Step(table.key, table.heading, "table"), only_missing=False)
+            return
+        self.ask_questions(picked)
+        if balance_comparisons(self.fmt, table):
+            self.balance_loop(table)
+
+    def ask_targets(self) -> None:
+        """``edit --table/--row/--column/--section``: those questions first, then the review."""
+        questions = self.targets
+        if isinstance(questions[0], _TableMenu):
+            self.last_step = questions[0].table.key
+            self.reopen_table(questions[0].table)
+            return
+        self.last_step = questions[0].step
+        self.ask_questions(questions)
+        table = self.fmt.tables.get(questions[0].step)
+        if table is not None and balance_comparisons(self.fmt, table):
+            self.balance_loop(table)
 
     def ask_step(self, step: Step, only_missing: bool) -> None:
         if step.kind == "meta":
@@ -79,6 +113,7 @@ class Wizard(BasicFacts, TextSections, TableEntry, LiveBalance, Review):
             if only_missing and question.answered(self.store):
                 continue
             self.ask(question)
+        self.drop_pasted()
         if (
             table is not None
             and balance_comparisons(fmt, table)
@@ -137,7 +172,8 @@ def new_session(
         if draft.exists():
             found = AnswerStore.load_draft(draft)
             if prompter.confirm(
-                f"发现未完成的草稿 {draft}（已填写 {found.answered} 项），接着填写吗？", True
+                f"发现未完成的草稿 {draft}（已填写 {found.questions_answered} 项），接着填写吗？",
+                True,
             ):
                 store = found
         if Path(output).exists() and store.mode == "new":
@@ -152,8 +188,17 @@ def new_session(
     return Wizard(prompter, store, _load_previous(store.previous))
 
 
-def edit_session(prompter: Prompter, path: str | Path, previous: str | None = None) -> Wizard:
-    """Set up ``reportgen edit FILE``, continuing an interrupted edit when one is found."""
+def edit_session(
+    prompter: Prompter,
+    path: str | Path,
+    previous: str | None = None,
+    target: dict[str, str | None] | None = None,
+) -> Wizard:
+    """Set up ``reportgen edit FILE``, continuing an interrupted edit when one is found.
+
+    ``target`` (table, row, column, section as typed on the command line) names the
+    questions to go straight to; a name that fits nothing stops here with a message.
+    """
     draft = draft_path_for(path)
     store = None
     if draft.exists():
@@ -164,7 +209,32 @@ def edit_session(prompter: Prompter, path: str | Path, previous: str | None = No
         store = AnswerStore.from_report_file(path)
     if previous:
         store.previous = os.path.abspath(previous)
-    return Wizard(prompter, store, _load_previous(store.previous))
+    wizard = Wizard(prompter, store, _load_previous(store.previous))
+    if target and any(target.values()):
+        wizard.targets = _targets(wizard.fmt, **target)
+    return wizard
+
+
+class _TableMenu:
+    """``edit --table T`` alone: open the row menu of T instead of asking every row."""
+
+    def __init__(self, table) -> None:
+        self.table = table
+
+
+def _targets(fmt, table=None, row=None, column=None, section=None) -> list[Question]:
+    from reportgen.errors import InputError
+    from reportgen.wizard.jump import find_questions, find_section, find_table
+
+    if section:
+        if table or row or column:
+            raise InputError("--section 不能与 --table、--row、--column 同时使用")
+        return [find_section(fmt, section)]
+    if not table:
+        raise InputError("--row 和 --column 需要和 --table 一起用", hint="例如 --table 三 --row 一")
+    if row is None and column is None:
+        return [_TableMenu(find_table(fmt, table))]
+    return find_questions(fmt, table, row, column)
 
 
 def run_session(wizard: Wizard) -> int:
@@ -202,7 +272,7 @@ def _report_draft(wizard: Wizard, reason: str) -> None:
     path = store.save_draft()
     shown = os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
     wizard.ui.say(
-        f"{reason}已填写的 {store.answered} 项保存在草稿 {shown}。\n"
+        f"{reason}已填写的 {store.questions_answered} 项保存在草稿 {shown}。\n"
         f"继续填写：reportgen new --resume {shown}",
         style="bold",
     )

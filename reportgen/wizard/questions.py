@@ -232,10 +232,13 @@ META_TITLE = "基本信息（" + "、".join(TOP_LEVEL[k] for k in META_KEYS) + "
 
 
 def steps(fmt: Format) -> list[Step]:
-    """Basic facts, then the free-text sections, then the tables, each in printed order."""
+    """Basic facts, then the tables, then the free-text sections, each in printed order.
+
+    The tables come first so that section 一 can cite figures already entered.
+    """
     result = [Step("meta", META_TITLE, "meta")]
-    result += [Step(s.key, s.label, "text") for s in fmt.sections if s.kind == "text"]
     result += [Step(s.key, s.label, "table") for s in fmt.sections if s.kind == "table"]
+    result += [Step(s.key, s.label, "text") for s in fmt.sections if s.kind == "text"]
     return result
 
 
@@ -353,9 +356,12 @@ def table_questions(fmt: Format, table: Table, mode: str = CELLS) -> list[Questi
                     )
                 )
                 for variant, options in column.extra.get("variants", {}).items():
-                    choices = [(column.label, None)]
+                    choices = [(f"{column.label}（格式原文）", None)]
                     choices += [(label, value) for value, label in options.items()]
-                    title = f"{row.label} · 表头写法"
+                    title = (
+                        f"{row.label}：表头印哪一种写法？"
+                        "（有的地方要求注明保留几位小数；选哪种，金额就按哪种打印）"
+                    )
                     questions.append(_choice(table, row, variant, title, context, choices))
     return questions
 

@@ -44,12 +44,19 @@ class Review(WizardState):
             self.ui.say("检查通过：没有错误和警告。", style="bold green")
         self.final_ok = not errors
         target = self.store.target
-        save_title = f"保存到 {target}" + ("（覆盖原文件）" if self.store.mode == "edit" else "")
+        editing = self.store.mode == "edit"
+        if editing and not self.store.changed:
+            save_title = f"结束（没有修改，{target} 保持原样）"
+        else:
+            save_title = f"保存到 {target}" + ("（覆盖原文件）" if editing else "")
         choices = [(save_title, SAVE)]
         choices += [(f"修改：{s.title}", s.key) for s in steps(fmt)]
         default = SAVE
         if errors:
             default = _step_of(errors[0], steps(fmt)) or SAVE
+        elif editing and self.store.changed:
+            # Enter must never overwrite the file by reflex: it reopens the last part changed.
+            default = self.last_step or steps(fmt)[1].key
         return self.ui.select("下一步：", choices, default=default)
 
     def _summary(self, report: Report) -> None:
@@ -75,6 +82,11 @@ class Review(WizardState):
         from reportgen.atomic import atomic_write_text
 
         target = self.store.target
+        if self.store.mode == "edit" and not self.store.changed:
+            self.store.discard_draft()
+            self.saved = target
+            self.ui.say(f"没有修改，{target} 保持原样。")
+            return
         asked = self.store.mode == "new" and target.exists()
         if asked and not self.ui.confirm(f"{target} 已存在，覆盖吗？", False):
             name = self.ui.text("另存为：", check=_check_new_file).strip()

@@ -37,6 +37,10 @@ class WizardState:
         self.saved: Path | None = None
         self._text = ""
         self.final_ok = False
+        #: the step the review reopened last (the review's default when editing)
+        self.last_step: str | None = None
+        #: questions ``reportgen edit --table/--row/--column/--section`` goes straight to
+        self.targets: list = []
 
     @property
     def fmt(self) -> Format:

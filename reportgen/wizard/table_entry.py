@@ -15,6 +15,7 @@ from reportgen.wizard.questions import (
     CELLS,
     ENTRY_MODE,
     ROWS,
+    AnswerError,
     Question,
     checker,
     parse_line,
@@ -63,15 +64,18 @@ class TableEntry(WizardState):
                 default = show_value(value)
                 self.ui.say(f"  预填：{explanation}（回车采用）", style="dim")
         unit = q.extra.get("unit")
+        shown = unit and unit not in q.title  # 本年收费金额（单位：万元） says it already
         text = self.ui.text(
             f"{q.title}：",
             default=default,
             check=checker(lambda t: parse_value(cell.type, t)),
-            instruction=f"（单位：{unit}）" if unit else None,
+            instruction=f"（单位：{unit}）" if shown else None,
         )
         self.store.set(cell.path, stored(parse_value(cell.type, text)))
 
     def ask_line(self, q: Question) -> None:
+        if self._pasted(q):
+            return
         current = self._current(q)
         default = " ".join(show_value(v) for v in current) if current else ""
         if current is None:
@@ -89,3 +93,43 @@ class TableEntry(WizardState):
         )
         values = parse_line(q.cells, q.total, text)
         self.store.update({c.path: stored(v) for c, v in zip(q.cells, values, strict=True)})
+
+    def _pasted(self, q: Question) -> bool:
+        """Fill ``q`` from the next row of a block pasted into an earlier row, if any.
+
+        A row that does not parse stops the paste: it is offered as the default of the
+        normal prompt, with the reason, and the rows after it are dropped.
+        """
+        pending = self.ui.pasted_rows
+        if not pending:
+            return False
+        row = pending.pop(0)
+        try:
+            values = parse_line(q.cells, q.total, row)
+        except AnswerError as exc:
+            dropped = len(pending)
+            pending.clear()
+            more = f"，其后粘贴的 {dropped} 行未用" if dropped else ""
+            self.ui.say(f"  粘贴的这一行不对：{exc}{more}；请改正：", style="yellow")
+            text = self.ui.text(
+                f"{q.title}：",
+                default=" ".join(row.split()),
+                check=checker(lambda t: parse_line(q.cells, q.total, t)),
+                instruction=f"（{len(q.cells)} 个数）",
+                line=True,
+            )
+            values = parse_line(q.cells, q.total, text)
+        else:
+            shown = " ".join(show_value(v) for v in values)
+            self.ui.say(f"  {q.title}：{shown}（粘贴）")
+        self.store.update({c.path: stored(v) for c, v in zip(q.cells, values, strict=True)})
+        return True
+
+    def drop_pasted(self) -> None:
+        """Rows pasted beyond the last row of a table are not used; say so."""
+        if self.ui.pasted_rows:
+            self.ui.say(
+                f"  粘贴的行比表格多出 {len(self.ui.pasted_rows)} 行，多出的没有使用。",
+                style="yellow",
+            )
+            self.ui.pasted_rows.clear()

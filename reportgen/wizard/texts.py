@@ -13,7 +13,7 @@ from typing import Any
 
 from reportgen.definition import Format, Section
 from reportgen.wizard.answers import put
-from reportgen.wizard.prompts import MULTILINE_DONE
+from reportgen.wizard.prompts import MULTILINE_DONE, Figure
 from reportgen.wizard.questions import Question, unfold
 from reportgen.wizard.state import WizardState
 
@@ -28,9 +28,11 @@ class TextSections(WizardState):
         self.ui.say(section.label, style="bold")
         if section.help:
             self.ui.say(f"  要求：{unfold(section.help)}", style="dim")
-        example, meaning = placeholder_example(self.fmt)
+        figures = self.citable_figures()
         self.ui.say(
-            f"  引用表格数字可写占位符，如 {example}（{meaning}），生成时自动填入。", style="dim"
+            "  引用表格数字：在正文中输入 {{ 会列出可引用的数字（中文名称和已填的数），"
+            "可接着输入文字筛选，如 {{新收；选中后填入占位符，生成时自动换成表格中的数。",
+            style="dim",
         )
         last = self._last_year(section)
         if last.strip():
@@ -43,11 +45,11 @@ class TextSections(WizardState):
         choices = []
         if current:
             choices.append((f"保留现有内容（{len(current)} 字）", "keep"))
-        choices += [
-            (f"在这里输入（可多行，{MULTILINE_DONE}）", "inline"),
-            (f"用编辑器输入（{self.ui.editor_name()}）", "editor"),
-            ("先空着，以后再写", "skip"),
-        ]
+        choices.append((f"在这里输入（可多行，{MULTILINE_DONE}）", "inline"))
+        editor = self.ui.editor_name()
+        if editor:
+            choices.append((f"用编辑器输入（{editor}）", "editor"))
+        choices.append(("先空着，以后再写", "skip"))
         how = self.ui.select(
             f"怎样填写「{section.label}」？", choices, default="keep" if current else "inline"
         )
@@ -65,23 +67,48 @@ class TextSections(WizardState):
                     check=lambda t: check(clean_text(t)),
                     instruction="",
                     multiline=True,
+                    figures=figures,
                 )
             )
         else:
-            text = self._edit_narrative(section, current, check)
+            text = self._edit_narrative(section, current, check, figures)
+        if how in ("inline", "editor"):
+            self.ui.say(f"  已读入 {len(text)} 字（{text.count(chr(10)) + 1 if text else 0} 段）。")
         self.store.set(q.key, text)
+
+    def citable_figures(self) -> list[Figure]:
+        """Every table figure, totals first, named as the printed table names it, with the
+        value entered so far (tables are filled before the texts)."""
+        _, outcome = self.current_report()
+        values = outcome.report.values if outcome.report is not None else {}
+        cells = list(self.fmt.cells.values())
+        cells.sort(key=lambda c: not c.computed)
+        figures = []
+        for cell in cells:
+            value = values.get(cell.path)
+            shown = f"现为 {value}" if value is not None else ""
+            figures.append(Figure("{{ " + cell.path + " }}", cell.describe(), shown))
+        return figures
 
     def _last_year(self, section: Section) -> str:
         return self.previous.sections.get(section.key, "") if self.previous else ""
 
     def _edit_narrative(
-        self, section: Section, current: str, check: Callable[[str], str | None]
+        self,
+        section: Section,
+        current: str,
+        check: Callable[[str], str | None],
+        figures: list[Figure],
     ) -> str:
-        example, _ = placeholder_example(self.fmt)
         header = [
             f"# {section.label}",
-            *([f"# {section.help}"] if section.help else []),
-            f"# 引用表格数字可写占位符，如 {example}。以 # 开头的前几行不会写入报告。",
+            *([f"# {unfold(section.help)}"] if section.help else []),
+            "# 以 # 开头的前几行不会写入报告。引用表格数字可复制下面的占位符：",
+            *(
+                f"#   {f.placeholder}  {f.name}{'，' + f.value if f.value else ''}"
+                for f in figures
+                if f.placeholder in _total_placeholders(self.fmt)
+            ),
             "",
         ]
         text = current
@@ -132,12 +159,9 @@ def clean_text(text: str) -> str:
     return "\n".join(lines)
 
 
-def placeholder_example(fmt: Format) -> tuple[str, str]:
-    """A placeholder citing a real total of table 三, and what it stands for."""
-    cells = fmt.tables["applications"].cells.values()
-    total = next((c for c in cells if c.column.sum_of and not c.row.sum_of), None)
-    cell = total or next(iter(cells))
-    return "{{ " + cell.path + " }}", cell.describe()
+def _total_placeholders(fmt: Format) -> set[str]:
+    """Placeholders of the totals: the short list shown in the editor's header."""
+    return {"{{ " + c.path + " }}" for c in fmt.cells.values() if c.computed}
 
 
 def zero_context(fmt: Format) -> dict[str, Any]:
