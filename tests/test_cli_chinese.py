@@ -25,11 +25,11 @@ PO = LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "click.po"
 #: Latin words a clerk may see: product and format names, and the file names of examples
 PRODUCT_WORDS = {
     "reportgen", "HTML", "DOCX", "PDF", "JSON", "Schema", "YAML", "WeasyPrint", "Pango",
-    "HarfBuzz", "Ctrl", "CI", "Tab", "CPU", "Excel", "WPS", "Word",
+    "HarfBuzz", "Ctrl", "CI", "Tab", "CPU", "Excel", "WPS", "Word", "A4",
     "report", "yaml", "draft", "html", "docx", "pdf", "txt",
 }  # fmt: skip
 #: a Latin word, not an option (--json), a file name (fonts.yaml), a path or a rule id (E-KEY)
-WORD = re.compile(r"(?<![-\w./\\])[A-Za-z][A-Za-z0-9_]*(?![\w-]|\.[A-Za-z])")
+WORD = re.compile(r"(?<![-\w./\\!])[A-Za-z][A-Za-z0-9_]*(?![\w-]|\.[A-Za-z])")
 #: a space between two Chinese characters: what click's wrapping leaves behind
 STRAY_SPACE = re.compile(r"[\u3400-\u9fff\uff0c\u3002\uff1b\uff1a\u3001] [\u3400-\u9fff]")
 

@@ -31,7 +31,7 @@ from reportgen.errors import EXIT_INVALID, InputError
 def export_command(
     file: str, target: str, output: str | None, name_pattern: str | None, force: bool
 ) -> None:
-    """把报告文件 FILE 的表二、表三、表四导出为 Excel 工作簿。
+    """把报告文件的表二、表三、表四导出为 Excel 工作簿。
 
     \b
     每张表一个工作表，表头、合并单元格和行列名称与官方格式一致，总计为公式；
@@ -39,7 +39,7 @@ def export_command(
     导出的文件可以用 reportgen import 读回。
 
     \b
-    退出码：0 已导出；1 报告有错误（仍导出，总计照原数）；2 文件无法读取或无法写入。
+    退出码：0 已导出；1 报告有错误（仍导出）；2 文件无法读取或无法写入。
     """
     from reportgen.atomic import atomic_write_bytes
     from reportgen.diagnostics import print_problems

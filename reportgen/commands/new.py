@@ -80,12 +80,15 @@ def new_command(output: str, previous: str | None, resume: str | None) -> None:
     type=click.Path(exists=True, dir_okay=False),
     help="上一年度的报告文件，用于跨年检查和预填。",
 )
-@click.option("--table", "-t", "table", help="直接修改这张表，如 三 或 表三。")
+@click.option("--table", "-t", "table", help="直接修改这张表，如「三」或「表三」。")
 @click.option(
-    "--row", "-r", "row", help="直接修改这一行（写行名的开头即可，如 一、（二）、国家秘密）。"
+    "--row",
+    "-r",
+    "row",
+    help="直接修改这一行（写行名的开头即可，如「一」「（二）」「国家秘密」）。",
 )
-@click.option("--column", "-c", "column", help="只改这一行中的一格（列名，如 自然人）。")
-@click.option("--section", "-s", "section", help="直接修改这一部分正文，如 一、五、六。")
+@click.option("--column", "-c", "column", help="只改这一行中的一格（列名，如「自然人」）。")
+@click.option("--section", "-s", "section", help="直接修改这一部分正文，如「一」「五」「六」。")
 def edit_command(
     file: str,
     previous: str | None,

@@ -80,6 +80,10 @@ class BasicFacts(WizardState):
             year = int(text.strip())
         except ValueError:
             return "请输入四位数的年份，如 2024"
+        latest = dt.date.today().year
+        if year > latest:
+            # the box starts with a suggested year; typing after it gives e.g. 20252025
+            return f"年度应为四位数，且不晚于今年（{latest}）；请删去多余的数字后重新输入"
         fmt = format_for_year(year)
         if fmt is None:
             supported = "、".join(f"{f.name}（{f.first_year}年起）" for f in formats().values())
