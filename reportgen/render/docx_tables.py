@@ -10,12 +10,13 @@ column span.  The XML is produced directly, in one pass over the rows: python-do
 
 Every row is kept on one page (``w:cantSplit``).  A table with a single block (三、四)
 repeats its header rows on each page (``w:tblHeader``); table 二's blocks each carry their
-own title and header rows, which are kept with their first data row instead.
+own title and header rows.  Each block (or one-block table) is kept on one page where it
+fits: the paragraphs of every row but its last carry ``w:keepNext``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reportgen.definition import Table
 from reportgen.errors import RenderError
@@ -45,8 +46,10 @@ class GridCell:
 @dataclass(frozen=True)
 class GridRow:
     cells: tuple[GridCell, ...]
-    #: "header" rows repeat on each page; "keep" rows stay with the next row
+    #: "header" rows repeat on each page
     kind: str = "body"
+    #: the row stays on the page of the next row
+    keep: bool = False
 
 
 def column_widths(table: Table, settings: DocxSettings) -> list[int]:
@@ -73,6 +76,7 @@ def grid_rows(report: Report, table: Table) -> list[GridRow]:
     single = len(table.blocks) == 1
     rows = []
     for block in table.blocks:
+        start = len(rows)
         for header in table.header_rows(block):
             cells = []
             for hc in header:
@@ -80,13 +84,17 @@ def grid_rows(report: Report, table: Table) -> list[GridRow]:
                 if hc.node is not None:
                     label = column_label(report, table, block, hc.node)
                 cells.append(GridCell(label, hc.colspan, hc.rowspan, TABLE_HEADING))
-            rows.append(GridRow(tuple(cells), "header" if single else "keep"))
+            rows.append(GridRow(tuple(cells), "header" if single else "body"))
         for body in table.body_rows(block):
             cells = [
                 GridCell(lc.node.label, lc.colspan, lc.rowspan, TABLE_LABEL) for lc in body.labels
             ]
             cells += [GridCell(cell_text(report, c), body.span) for c in body.cells]
             rows.append(GridRow(tuple(cells)))
+        # a block (table 二) or a whole one-block table (三、四) stays on one page when it
+        # fits: every row but its last keeps with the next, as the PDF never splits them
+        for i in range(start, len(rows) - 1):
+            rows[i] = replace(rows[i], keep=True)
     return rows
 
 
@@ -127,7 +135,7 @@ def table_xml(report: Report, table: Table, settings: DocxSettings) -> str:
     covered: dict[int, list] = {}  # grid column → [rows still covered, colspan, style]
     width = table.grid_width
     for number, row in enumerate(grid_rows(report, table)):
-        keep = row.kind == "keep"
+        keep = row.keep
         repeat = "<w:tblHeader/>" if row.kind == "header" else ""
         out.append(
             f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="{height}" w:hRule="atLeast"/>'

@@ -120,10 +120,11 @@ def fontconfig_available() -> bool:
     return shutil.which("fc-match") is not None
 
 
-def _fc_match(pattern: str) -> tuple[list[str], str] | None:
+def fc_match(pattern: str, fmt: str) -> str | None:
+    """What ``fc-match`` prints for ``pattern`` in format ``fmt``; None when it cannot run."""
     try:
-        out = subprocess.run(
-            ["fc-match", "-f", "%{family}\t%{file}", pattern],
+        return subprocess.run(
+            ["fc-match", "-f", fmt, pattern],
             capture_output=True,
             text=True,
             timeout=20,
@@ -131,7 +132,11 @@ def _fc_match(pattern: str) -> tuple[list[str], str] | None:
         ).stdout
     except (OSError, subprocess.SubprocessError):
         return None
-    if "\t" not in out:
+
+
+def _fc_match(pattern: str) -> tuple[list[str], str] | None:
+    out = fc_match(pattern, "%{family}\t%{file}")
+    if out is None or "\t" not in out:
         return None
     families, file = out.split("\t", 1)
     return [f.strip() for f in families.split(",")], file.strip()

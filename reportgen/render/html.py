@@ -28,7 +28,11 @@ from reportgen.definition import Block, Cell, Node, Table
 from reportgen.errors import Problem, RenderError
 from reportgen.paths import templates_dir
 from reportgen.render.fonts import FontMap, load_font_map
+from reportgen.render.metrics import estimate_em
+from reportgen.render.page_grid import body_grid
+from reportgen.render.signature import signature_offsets
 from reportgen.render.text import Paragraph, chinese_date, format_number, section_paragraphs
+from reportgen.render.title_breaks import title_lines
 from reportgen.report import Report
 
 TEMPLATE = "report.html.j2"
@@ -224,37 +228,14 @@ class SectionView:
     table: TableView | None = None
 
 
-def signature_offsets(agency: str, date_text: str | None) -> tuple[float, float]:
-    """Right padding (in 字) of the name and date lines, per GB/T 9704 7.3.5.1.
-
-    The name is right-aligned with 2 字 of space; the date starts 2 字 to the right of the
-    name's first character.  When the date is the longer line, the date gets the 2 字 and
-    the name moves left instead.  Arabic digits count half a 字.
-    """
-    name = text_width(agency)
-    if date_text is None:
-        return 2.0, 0.0
-    date = text_width(date_text)
-    if date > name:
-        return date + 4 - name, 2.0
-    return 2.0, name - date
-
-
-def title_parts(report: Report) -> list[str]:
-    """The title in unbreakable parts (GB/T 9704 7.3.1: break lines between words).
-
-    A long title breaks after ``{agency}{year}年``, never inside the agency's name or in the
-    middle of 政府信息公开工作年度报告.
-    """
-    head = f"{report.agency}{report.year}年"
-    if report.title.startswith(head):
-        return [head, report.title[len(head) :]]
-    return [report.title]
+def title_parts(report: Report, template_dir: str | Path | None = None) -> list[str]:
+    """The title's lines (see :mod:`reportgen.render.title_breaks`)."""
+    return ["".join(line) for line in title_lines(report.title, report.agency, template_dir)]
 
 
 def text_width(text: str) -> float:
-    """Width in 字: CJK characters are one, half-width characters half."""
-    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+    """Width in 字 without a font: CJK characters are one, half-width characters half."""
+    return estimate_em(text)
 
 
 def report_date(report: Report) -> dt.date:
@@ -263,7 +244,10 @@ def report_date(report: Report) -> dt.date:
 
 
 def report_view(
-    report: Report, problems: list[Problem] | None = None, draft: bool = False
+    report: Report,
+    problems: list[Problem] | None = None,
+    draft: bool = False,
+    template_dir: str | Path | None = None,
 ) -> dict[str, Any]:
     """Everything the templates need, as plain data."""
     sections = []
@@ -280,15 +264,20 @@ def report_view(
         else:
             sections.append(
                 SectionView(
-                    section.key, section.label, "text", section_paragraphs(report, section.key)
+                    section.key,
+                    section.label,
+                    "text",
+                    section_paragraphs(report, section.key, True, template_dir),
                 )
             )
     date_text = chinese_date(report.published) if report.published else None
-    name_pad, date_pad = signature_offsets(report.agency, date_text)
+    name_pad, date_pad = signature_offsets(report.agency, date_text, template_dir)
     day = report_date(report)
+    lines = title_lines(report.title, report.agency, template_dir)
     return {
         "title": report.title,
-        "title_parts": title_parts(report),
+        "title_lines": lines,
+        "title_parts": ["".join(line) for line in lines],
         "agency": report.agency,
         "year": report.year,
         "format": {
@@ -337,6 +326,7 @@ class TemplateSet:
         )
         self.fonts: FontMap = load_font_map(self.user_dir)
         self.env.globals["asset"] = self.asset_uri
+        self.env.globals["grid"] = body_grid(self.user_dir)
         self.env.globals["fonts"] = {
             role: _safe(self.fonts.css_stack(role)) for role in self.fonts.roles
         }
@@ -390,4 +380,4 @@ def render_html(
 ) -> str:
     """The report as a standalone HTML page (screen and print styles inlined)."""
     templates = template_set(str(Path(template_dir).resolve()) if template_dir else None)
-    return templates.render(report_view(report, problems, draft))
+    return templates.render(report_view(report, problems, draft, template_dir))
