@@ -34,6 +34,7 @@ ROLES = {
 
 #: Free fonts that cover simplified Chinese, and the Debian packages that install them.
 FREE_FONTS = {
+    "Noto Serif CJK SC Black": "fonts-noto-cjk-extra",
     "Noto Serif CJK SC": "fonts-noto-cjk",
     "Noto Sans CJK SC": "fonts-noto-cjk",
     "AR PL UKai CN": "fonts-arphic-ukai",
