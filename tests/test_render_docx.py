@@ -364,15 +364,19 @@ def test_signature_block(report_2021, docx_2021):
     signature = [p for p in document.paragraphs if p.style.name == "Signature"]
     assert [p.text for p in signature] == [AGENCY, chinese_date(report_2021.published)]
     assert signature[1].text == "2025年1月20日"
-    assert all(p.alignment in (None, WD_ALIGN_PARAGRAPH.RIGHT) for p in signature)
+    assert signature[0].alignment in (None, WD_ALIGN_PARAGRAPH.RIGHT)
     assert document.styles["Signature"].paragraph_format.alignment == WD_ALIGN_PARAGRAPH.RIGHT
     # 右空二字 for the name and the date starting 2 字 to the right of the name, measured
     # in the body font (the layout test checks the printed positions)
     body_char = Pt(16)
-    name_pad, date_pad = signature_offsets(AGENCY, chinese_date(report_2021.published))
-    name_indent, date_indent = (p.paragraph_format.right_indent for p in signature)
-    assert name_indent == round(body_char * name_pad / 635) * 635
-    assert abs(date_indent - body_char * date_pad) < 635
+    name_pad, _ = signature_offsets(AGENCY, chinese_date(report_2021.published))
+    assert name_pad == 2
+    assert signature[0].paragraph_format.right_indent == body_char * 2
+    # the date is set flush left from 2 字 right of the name's start: the name is Chinese,
+    # as wide in every font, the date's digits are not
+    date = signature[1].paragraph_format
+    assert date.alignment == WD_ALIGN_PARAGRAPH.LEFT
+    assert abs(date.left_indent - (Mm(156) - body_char * (2 + len(AGENCY) - 2))) < 635 * 2
     # The signature block stays on one page, with the last line of text before it.
     blank = signature[0]._p.getprevious()
     assert [p.paragraph_format.keep_with_next for p in signature] == [True, None]

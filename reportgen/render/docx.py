@@ -39,7 +39,8 @@ from reportgen.render.docx_package import (
 from reportgen.render.docx_settings import DocxSettings, load_docx_settings
 from reportgen.render.docx_tables import table_xml
 from reportgen.render.html import report_date
-from reportgen.render.signature import signature_offsets
+from reportgen.render.metrics import width_em
+from reportgen.render.signature import RIGHT, STEP, signature_offsets
 from reportgen.render.text import Paragraph, chinese_date, section_paragraphs
 from reportgen.render.title_breaks import title_lines
 from reportgen.report import Report
@@ -155,14 +156,31 @@ class _BodyWriter:
         char = self.settings.body_char
         for _ in range(self.settings.signature["blank_lines_before"]):
             self._paragraph(NORMAL, "", _KEEP_NEXT)
-        lines = [(report.agency, name_pad)]
+        # (text, right padding or None, left indent or None) in 字
+        lines: list[tuple[str, float | None, float | None]] = [(report.agency, name_pad, None)]
         if date_text:
-            lines.append((date_text, date_pad))
-        for number, (text, pad) in enumerate(lines, 1):
-            chars = pad + extra
+            # The date starts 2 字 right of the name's first character.  It is set flush left
+            # from that point, not right-aligned: the name is Chinese, as wide in every font,
+            # while the date's digits are not (Word, WPS and LibreOffice may set them in
+            # another face than the one measured, or add CJK–digit spacing).
+            name_width = width_em(report.agency, "body", self.template_dir)
+            name_start = self.settings.text_width / char - name_pad - extra - name_width
+            if date_pad == RIGHT and name_pad > RIGHT:  # the date is the longer line
+                lines[0] = (report.agency, None, name_start)
+            lines.append((date_text, None, name_start + STEP))
+        for number, (text, pad, left) in enumerate(lines, 1):
             keep = _KEEP_NEXT if number < len(lines) else ""
-            indent = f'<w:ind w:rightChars="{round(chars * 100)}" w:right="{round(chars * char)}"/>'
-            self._paragraph(SIGNATURE, _run(text), keep + indent)
+            if left is None:
+                chars = pad + extra
+                indent = (
+                    f'<w:ind w:rightChars="{round(chars * 100)}" w:right="{round(chars * char)}"/>'
+                )
+                self._paragraph(SIGNATURE, _run(text), keep + indent)
+            else:
+                # a negative right indent: a date set wider than measured runs into the
+                # 右空 space instead of wrapping
+                indent = f'<w:ind w:left="{round(left * char)}" w:right="{-round(RIGHT * char)}"/>'
+                self._paragraph(SIGNATURE, _run(text), keep + indent + '<w:jc w:val="left"/>')
         self.flush()
 
     def problems(self, problems: list[Problem]) -> None:
