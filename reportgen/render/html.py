@@ -19,6 +19,7 @@ import base64
 import datetime as dt
 import functools
 import mimetypes
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -226,6 +227,27 @@ class SectionView:
     kind: str
     paragraphs: list[Paragraph] = field(default_factory=list)
     table: TableView | None = None
+    #: the heading element of each paragraph (None for body text), see heading_tags
+    tags: list[str | None] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.tags:
+            self.tags = heading_tags(self.paragraphs)
+
+
+def heading_tags(paragraphs: list[Paragraph]) -> list[str | None]:
+    """h3 for （一）…, h4 for 1.… under one, h3 for a 1.… without one: no skipped level."""
+    tags: list[str | None] = []
+    under = False
+    for p in paragraphs:
+        if p.kind == "heading2":
+            under = True
+            tags.append("h3")
+        elif p.kind == "heading3":
+            tags.append("h4" if under else "h3")
+        else:
+            tags.append(None)
+    return tags
 
 
 def title_parts(report: Report, template_dir: str | Path | None = None) -> list[str]:
@@ -327,6 +349,7 @@ class TemplateSet:
         self.fonts: FontMap = load_font_map(self.user_dir)
         self.env.globals["asset"] = self.asset_uri
         self.env.globals["grid"] = body_grid(self.user_dir)
+        self.env.filters["links_breakable"] = links_breakable
         self.env.globals["fonts"] = {
             role: _safe(self.fonts.css_stack(role)) for role in self.fonts.roles
         }
@@ -359,6 +382,27 @@ class TemplateSet:
             raise RenderError(f"模板错误：{exc}", file=where, line=line) from None
         except RenderError:
             raise
+
+
+_URL = re.compile(r"(?:https?://|www\.)[\w./?=&%#:~+-]+", re.ASCII)
+
+
+def links_breakable(text: str):
+    """Escape ``text`` and mark URLs so they may break anywhere.
+
+    A URL cannot break at a character like Chinese text, so a justified line before it was
+    stretched into spaced-out characters; marked ``class="url"`` (``word-break: break-all``)
+    it fills the line and continues on the next.
+    """
+    from markupsafe import escape
+
+    out, last = [], 0
+    for match in _URL.finditer(text):
+        out.append(str(escape(text[last : match.start()])))
+        out.append(f'<span class="url">{escape(match.group())}</span>')
+        last = match.end()
+    out.append(str(escape(text[last:])))
+    return _safe("".join(out))
 
 
 def _safe(text: str):
