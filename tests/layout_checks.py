@@ -147,7 +147,7 @@ def full_line_counts(pdf, body_size: float = 16, margin: float = 2.0) -> list[tu
         left = edges[line.page % 2]
         if abs(following.x0 - left) > margin or not all(_cjk(ch) for ch in line.text):
             continue
-        if not _cjk(following.text[0]):
+        if not _cjk(following.text.lstrip("（(《“‘「")[:1] or "a"):
             continue  # ended early by an unbreakable run (a URL, a number) on the next line
         pitch = (line.chars[-1]["x0"] - line.chars[0]["x0"]) / max(1, len(line.chars) - 1)
         indent = round((line.x0 - left) / pitch)

@@ -16,6 +16,7 @@ fits: the paragraphs of every row but its last carry ``w:keepNext``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 from reportgen.definition import Table
@@ -30,6 +31,8 @@ from reportgen.render.docx_package import (
 )
 from reportgen.render.docx_settings import DocxSettings, twips_mm
 from reportgen.render.html import cell_text, column_label
+from reportgen.render.labels import is_short_word, split_number
+from reportgen.render.metrics import width_em
 from reportgen.report import Report
 
 
@@ -98,9 +101,28 @@ def grid_rows(report: Report, table: Table) -> list[GridRow]:
     return rows
 
 
-def _paragraph(text: str, style: str, keep_next: bool) -> str:
+def _runs(text: str, room_em: float | None) -> str:
+    """The cell text; a label too wide for its column breaks between words (labels.py)."""
+    if not text:
+        return ""
+    if room_em is not None and width_em(text, "table") > room_em:
+        parts = split_number(text)
+        if parts is not None:
+            number, rest = parts
+            return f"<w:r><w:t>{xml_text(number)}</w:t><w:br/><w:t>{xml_text(rest)}</w:t></w:r>"
+        if is_short_word(text):
+            # scaled horizontally by what it lacks, so the word stays on one line
+            scale = math.floor(100 * room_em / width_em(text, "table"))
+            return (
+                f'<w:r><w:rPr><w:w w:val="{max(scale, 66)}"/></w:rPr>'
+                f"<w:t>{xml_text(text)}</w:t></w:r>"
+            )
+    return f"<w:r><w:t>{xml_text(text)}</w:t></w:r>"
+
+
+def _paragraph(text: str, style: str, keep_next: bool, room_em: float | None = None) -> str:
     keep = "<w:keepNext/>" if keep_next else ""
-    run = f"<w:r><w:t>{xml_text(text)}</w:t></w:r>" if text else ""
+    run = _runs(text, room_em)
     return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep}</w:pPr>{run}</w:p>'
 
 
@@ -124,6 +146,13 @@ def table_xml(report: Report, table: Table, settings: DocxSettings) -> str:
     for w in widths:
         offsets.append(offsets[-1] + w)
     height = twips_mm(settings.style("table")["row_min_height_mm"])
+    padding = 2 * twips_mm(settings.style("table")["cell_padding_mm"])
+    size = settings.style("table")["size_pt"]
+
+    def room(span_width: int) -> float:
+        """How many em of table text fit on one line of a cell this wide."""
+        return (span_width - padding) / 20 / size
+
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     out = [
         f'<w:tbl xmlns:w="{W_NS}"><w:tblPr><w:tblStyle w:val="{TABLE}"/>'
@@ -167,12 +196,14 @@ def table_xml(report: Report, table: Table, settings: DocxSettings) -> str:
             if cell.rowspan > 1:
                 merge = "restart"
                 covered[col] = [cell.rowspan - 1, cell.colspan, cell.style]
+            span_width = offsets[col + cell.colspan] - offsets[col]
+            label = cell.style != TABLE_TEXT
             out.append(
                 _cell(
-                    offsets[col + cell.colspan] - offsets[col],
+                    span_width,
                     cell.colspan,
                     merge,
-                    _paragraph(cell.text, cell.style, keep),
+                    _paragraph(cell.text, cell.style, keep, room(span_width) if label else None),
                 )
             )
             col += cell.colspan

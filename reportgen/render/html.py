@@ -29,6 +29,7 @@ from reportgen.definition import Block, Cell, Node, Table
 from reportgen.errors import Problem, RenderError
 from reportgen.paths import templates_dir
 from reportgen.render.fonts import FontMap, load_font_map
+from reportgen.render.labels import label_html
 from reportgen.render.metrics import estimate_em
 from reportgen.render.page_grid import body_grid
 from reportgen.render.signature import signature_offsets
@@ -350,6 +351,7 @@ class TemplateSet:
         self.env.globals["asset"] = self.asset_uri
         self.env.globals["grid"] = body_grid(self.user_dir)
         self.env.filters["links_breakable"] = links_breakable
+        self.env.filters["label_breaks"] = label_html
         self.env.globals["fonts"] = {
             role: _safe(self.fonts.css_stack(role)) for role in self.fonts.roles
         }
