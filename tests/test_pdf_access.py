@@ -77,3 +77,27 @@ def test_each_font_subset_has_its_own_tag(reader):
                 assert tags[tag] == data, f"two different subsets share the tag {tag}"
             tags[tag] = data
     assert len(tags) >= 3
+
+
+def test_page_number_dash_seven_millimetres_below_the_type_area():
+    """GB/T 9704 7.5: the 一字线 of the folio 7 mm below the 版心's bottom edge."""
+    import pdfplumber
+    from fontTools.pens.boundsPen import BoundsPen
+    from fontTools.ttLib import TTFont
+
+    from reportgen.render.metrics import _face, role_family
+
+    face = _face(role_family("page_number"))
+    if face is None:
+        pytest.skip("fontconfig cannot name the page-number font")
+    font = TTFont(face[0], fontNumber=face[1], lazy=True)
+    glyphs = font.getGlyphSet()
+    pen = BoundsPen(glyphs)
+    glyphs[font.getBestCmap()[ord("—")]].draw(pen)
+    ink_top = pen.bounds[3] / font["head"].unitsPerEm
+    mm = 72 / 25.4
+    with pdfplumber.open(io.BytesIO(render_pdf(load(2024)))) as pdf:
+        for page in pdf.pages:
+            dash = next(c for c in page.chars if c["text"] == "—" and abs(c["size"] - 14) < 0.1)
+            top = page.height - dash["matrix"][5] - ink_top * dash["size"]
+            assert top / mm - (297 - 35) == pytest.approx(7, abs=0.3)
