@@ -24,18 +24,19 @@ ROLE_NAMES = {
 
 def fallback_notice(template_dir: str | Path | None = None) -> str | None:
     """A few lines naming the roles set in a substitute font, or None when none is."""
-    from reportgen.render.fonts import FREE_FONTS, fontconfig_available, load_font_map, resolve
+    from reportgen.render.fonts import FREE_FONTS, fontconfig_available, load_font_map
+    from reportgen.render.metrics import role_family
 
     if not fontconfig_available():
         return None
+    key = str(template_dir) if template_dir else None
     font_map = load_font_map(template_dir)
     substitutes, wanted = [], []
     for role in font_map.roles:
-        found = resolve(font_map, role)
-        if found.preferred:
+        used = role_family(role, key)
+        if used is not None and used not in FREE_FONTS:
             continue
-        used = found.family or found.fallback or "系统默认字体"
-        substitutes.append(f"{ROLE_NAMES.get(role, role)} → {used}")
+        substitutes.append(f"{ROLE_NAMES.get(role, role)} → {used or '系统默认字体'}")
         preferred = [f for f in font_map.families(role) if f not in FREE_FONTS]
         if preferred and preferred[0] not in wanted:
             wanted.append(preferred[0])

@@ -135,6 +135,16 @@ def fc_match(pattern: str, fmt: str) -> str | None:
         return None
 
 
+def fc_list(fmt: str) -> str | None:
+    """What ``fc-list`` prints for every installed face in format ``fmt``."""
+    try:
+        return subprocess.run(
+            ["fc-list", "-f", fmt], capture_output=True, text=True, timeout=20, check=False
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
 def _fc_match(pattern: str) -> tuple[list[str], str] | None:
     out = fc_match(pattern, "%{family}\t%{file}")
     if out is None or "\t" not in out:

@@ -19,6 +19,7 @@ Choice of lines, in order of importance:
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass
@@ -144,6 +145,7 @@ def break_lines(words: list[Word], limit: float, measure, max_lines: int = 4) ->
     return break_lines(words, limit, measure, max_lines + 1)
 
 
+@functools.lru_cache(maxsize=8)
 def line_width_em(template_dir: str | Path | None = None) -> float:
     """How many em of the title font fit on a line of the 版心."""
     from reportgen.render.docx_settings import load_docx_settings
@@ -155,11 +157,16 @@ def line_width_em(template_dir: str | Path | None = None) -> float:
 def title_lines(title: str, agency: str, template_dir: str | Path | None = None) -> list[list[str]]:
     """The title's lines, each a list of its words (break opportunities on narrow screens)."""
     key = str(template_dir) if template_dir else None
+    return [list(line) for line in _title_lines(title, agency, key)]
+
+
+@functools.lru_cache(maxsize=256)
+def _title_lines(title: str, agency: str, key: str | None) -> tuple[tuple[str, ...], ...]:
     rules = layout_rules(key)["title"]
 
     def measure(text: str) -> float:
         return width_em(text, "title", key)
 
-    limit = line_width_em(template_dir) - _SLACK
+    limit = line_width_em(key) - _SLACK
     lines = break_lines(title_words(title, agency, key), limit, measure, rules.get("max_lines", 4))
-    return [[w.text for w in line] for line in lines]
+    return tuple(tuple(w.text for w in line) for line in lines)
