@@ -79,14 +79,23 @@ def signature_alone(pdf, report) -> list[str]:
     return []
 
 
-def block_title_at_bottom(pdf, titles: set[str]) -> list[str]:
-    """No table block title (第二十条第（九）项) may be the last line of a page."""
+def block_title_at_bottom(pdf, blocks: dict[str, list[str]]) -> list[str]:
+    """No table block (第二十条第（九）项) may leave its title and header without a row.
+
+    ``blocks`` maps each block title to the labels of its rows; after the last block title
+    on a page, at least one of that block's rows must follow on the same page.
+    """
     problems = []
     all_lines = lines(pdf)
     for page in range(1, len(pdf.pages)):
-        body = body_lines(all_lines, page)
-        if body and body[-1].text.replace(" ", "") in titles:
-            problems.append(f"page {page} ends with the block title {body[-1].text}")
+        body = [ln.text.replace(" ", "") for ln in body_lines(all_lines, page)]
+        starts = [i for i, text in enumerate(body) if text in blocks]
+        if not starts:
+            continue
+        title = body[starts[-1]]
+        rows = [r.replace(" ", "") for r in blocks[title]]
+        if not any(text.startswith(tuple(rows)) for text in body[starts[-1] + 1 :]):
+            problems.append(f"page {page} ends with the block {title} but none of its rows")
     return problems
 
 
