@@ -30,7 +30,6 @@ from reportgen.errors import Problem, RenderError
 from reportgen.paths import templates_dir
 from reportgen.render.fonts import FontMap, load_font_map
 from reportgen.render.labels import label_html
-from reportgen.render.metrics import estimate_em
 from reportgen.render.page_grid import body_grid
 from reportgen.render.signature import signature_offsets
 from reportgen.render.text import Paragraph, chinese_date, format_number, section_paragraphs
@@ -249,16 +248,6 @@ def heading_tags(paragraphs: list[Paragraph]) -> list[str | None]:
         else:
             tags.append(None)
     return tags
-
-
-def title_parts(report: Report, template_dir: str | Path | None = None) -> list[str]:
-    """The title's lines (see :mod:`reportgen.render.title_breaks`)."""
-    return ["".join(line) for line in title_lines(report.title, report.agency, template_dir)]
-
-
-def text_width(text: str) -> float:
-    """Width in 字 without a font: CJK characters are one, half-width characters half."""
-    return estimate_em(text)
 
 
 def report_date(report: Report) -> dt.date:
