@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 
 SYSTEM_PACKAGES=(
   fonts-noto-cjk          # Noto Serif/Sans CJK SC: free fallbacks for 仿宋/小标宋 and 黑体
+  fonts-noto-cjk-extra    # Noto Serif CJK SC Black: the heavy serif standing in for 小标宋
   fonts-arphic-ukai       # AR PL UKai: free fallback for 楷体
   libharfbuzz-subset0     # WeasyPrint subsets CJK fonts ~30x faster with it
   libpango-1.0-0 libpangoft2-1.0-0 fontconfig

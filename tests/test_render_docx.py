@@ -17,7 +17,9 @@ from docx.shared import Mm, Pt
 from reportgen.definition import get_format
 from reportgen.errors import ERROR, Problem, RenderError
 from reportgen.render.docx import DRAFT_TEXT, PROBLEMS_TEXT, render_docx
+from reportgen.render.signature import signature_offsets
 from reportgen.render.text import chinese_date, section_paragraphs
+from reportgen.render.title_breaks import title_lines
 from reportgen.report import Report
 from reportgen.validate import check_text
 from reportgen.writer import dump_report
@@ -349,8 +351,10 @@ def test_title_sections_and_paragraph_styles(report_2021, docx_2021):
     # The placeholder was filled with the table's number.
     total = report_2021.values["applications.new_received.total"]
     assert f"全年新收申请{total}件" in paragraphs[start].text
-    bold = [r.text for p in paragraphs for r in p.runs if r.bold]
-    assert bold[:2] == ["一是", "二是"]
+    # emphasis is set in 黑体 through a character style (as in the PDF), never fake bold
+    strong = [r.text for p in paragraphs for r in p.runs if r.style.name == "Strong Emphasis"]
+    assert strong[:2] == ["一是", "二是"]
+    assert not any(r.bold for p in paragraphs for r in p.runs)
     lead = [r for p in paragraphs for r in p.runs if r.style.name == "Lead In"]
     assert [r.text for r in lead] == ["（二）依申请公开情况。"]
 
@@ -360,13 +364,19 @@ def test_signature_block(report_2021, docx_2021):
     signature = [p for p in document.paragraphs if p.style.name == "Signature"]
     assert [p.text for p in signature] == [AGENCY, chinese_date(report_2021.published)]
     assert signature[1].text == "2025年1月20日"
-    assert all(p.alignment in (None, WD_ALIGN_PARAGRAPH.RIGHT) for p in signature)
+    assert signature[0].alignment in (None, WD_ALIGN_PARAGRAPH.RIGHT)
     assert document.styles["Signature"].paragraph_format.alignment == WD_ALIGN_PARAGRAPH.RIGHT
-    # 右空二字 for the name (8 字) and the date starting 2 字 to the right of the name.
+    # 右空二字 for the name and the date starting 2 字 to the right of the name, measured
+    # in the body font (the layout test checks the printed positions)
     body_char = Pt(16)
-    name_indent, date_indent = (p.paragraph_format.right_indent for p in signature)
-    assert name_indent == body_char * 2
-    assert date_indent == body_char * (8 - 6.5)  # the date is 6.5 字 wide: digits count half
+    name_pad, _ = signature_offsets(AGENCY, chinese_date(report_2021.published))
+    assert name_pad == 2
+    assert signature[0].paragraph_format.right_indent == body_char * 2
+    # the date is set flush left from 2 字 right of the name's start: the name is Chinese,
+    # as wide in every font, the date's digits are not
+    date = signature[1].paragraph_format
+    assert date.alignment == WD_ALIGN_PARAGRAPH.LEFT
+    assert abs(date.left_indent - (Mm(156) - body_char * (2 + len(AGENCY) - 2))) < 635 * 2
     # The signature block stays on one page, with the last line of text before it.
     blank = signature[0]._p.getprevious()
     assert [p.paragraph_format.keep_with_next for p in signature] == [True, None]
@@ -381,11 +391,14 @@ def test_unpublished_report_signs_without_a_date():
     assert signature == [AGENCY]
 
 
-def test_long_title_breaks_after_the_agency():
+def test_long_title_breaks_on_the_computed_lines():
     data = full_data(2024)
     data["agency"] = "商丘市工业和信息化局"
-    document = open_docx(render_docx(load(data)))
-    assert document.paragraphs[0].text == "商丘市工业和信息化局\n2024年政府信息公开工作年度报告"
+    report = load(data)
+    document = open_docx(render_docx(report))
+    lines = ["".join(line) for line in title_lines(report.title, report.agency)]
+    assert document.paragraphs[0].text == "\n".join(lines)
+    assert lines == ["商丘市工业和信息化局2024年", "政府信息公开工作年度报告"]
 
 
 def test_styles_have_east_asian_fonts_and_sizes(docx_2021):

@@ -12,6 +12,7 @@ import pytest
 
 from reportgen.definition import get_format
 from reportgen.render.html import fee_text, render_html, signature_offsets
+from reportgen.render.metrics import width_em
 from reportgen.validate import check_text
 from reportgen.writer import dump_report
 
@@ -414,10 +415,16 @@ def test_signature_without_published_date_still_names_agency():
 
 
 def test_signature_offsets_follow_gbt_9704():
+    date = "2025年1月20日"
+    date_width = width_em(date, "body")
     # name 右空二字; the date starts two characters right of the name's start
-    assert signature_offsets("某某市生态环境局", "2025年1月20日") == (2.0, 1.5)
+    name_pad, date_pad = signature_offsets("某某市生态环境局", date)
+    assert name_pad == 2.0
+    assert 8 + name_pad - (date_pad + date_width) == pytest.approx(2.0, abs=0.01)
     # a short name: the date keeps 2 字 and the name moves left
-    assert signature_offsets("某某局", "2025年1月20日") == (7.5, 2.0)
+    name_pad, date_pad = signature_offsets("某某局", date)
+    assert date_pad == 2.0
+    assert 3 + name_pad - (date_pad + date_width) == pytest.approx(2.0, abs=0.01)
 
 
 def test_narrative_is_escaped():

@@ -111,6 +111,12 @@ def build_command(
     order = {name: i for i, name in enumerate(files)}
     results.sort(key=lambda r: order[r.file])
     reporter.finish(results, time.perf_counter() - started)
+    if "pdf" in options.formats and not as_json and any(r.outputs.get("pdf") for r in results):
+        from reportgen.render.font_notice import fallback_notice
+
+        notice = fallback_notice(options.template_dir)
+        if notice:
+            click.echo(notice, err=True)
     raise SystemExit(exit_code(results))
 
 

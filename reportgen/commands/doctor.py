@@ -9,17 +9,10 @@ from pathlib import Path
 import click
 
 from reportgen.errors import EXIT_INVALID, EXIT_OK
+from reportgen.render.font_notice import ROLE_NAMES
 
 OK, WARN, MISSING = "ok", "warning", "missing"
 MARKS = {OK: "✓", WARN: "!", MISSING: "✗"}
-ROLE_NAMES = {
-    "title": "标题（小标宋）",
-    "heading1": "一级标题（黑体）",
-    "heading2": "二级标题（楷体）",
-    "body": "正文（仿宋）",
-    "table": "表格（仿宋）",
-    "page_number": "页码（宋体）",
-}
 
 
 @dataclass

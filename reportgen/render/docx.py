@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 from pathlib import Path
 
 from reportgen.errors import Problem
@@ -30,16 +29,20 @@ from reportgen.render.docx_package import (
     PROBLEM_HEADING,
     PROBLEM_LIST,
     SIGNATURE,
+    STRONG,
     TITLE,
     W_NS,
     empty_package,
     stable_zip,
     xml_text,
 )
-from reportgen.render.docx_settings import DocxSettings, load_docx_settings, twips_pt
+from reportgen.render.docx_settings import DocxSettings, load_docx_settings
 from reportgen.render.docx_tables import table_xml
-from reportgen.render.html import report_date, signature_offsets, text_width
+from reportgen.render.html import report_date
+from reportgen.render.metrics import width_em
+from reportgen.render.signature import RIGHT, STEP, signature_offsets
 from reportgen.render.text import Paragraph, chinese_date, section_paragraphs
+from reportgen.render.title_breaks import title_lines
 from reportgen.report import Report
 
 #: The mark on every page of a report that failed validation.
@@ -60,8 +63,9 @@ def render_docx(
     from docx import Document
 
     settings = load_docx_settings(template_dir)
-    document = Document(io.BytesIO(empty_package(settings)))
-    writer = _BodyWriter(document, settings)
+    key = str(template_dir) if template_dir else None
+    document = Document(io.BytesIO(empty_package(settings, key)))
+    writer = _BodyWriter(document, settings, template_dir)
     writer.title(report)
     writer.paragraphs(section_paragraphs(report, "preface"))
     last = report.format.sections[-1]
@@ -71,7 +75,10 @@ def render_docx(
             writer.table(table_xml(report, report.format.tables[section.key], settings))
         else:
             # The signature never stands alone on a page: it keeps the last text with it.
-            writer.paragraphs(section_paragraphs(report, section.key), section is last)
+            writer.paragraphs(
+                section_paragraphs(report, section.key, empty=True, template_dir=template_dir),
+                section is last,
+            )
     writer.signature(report)
     if draft:
         writer.problems(problems or [])
@@ -89,10 +96,12 @@ class _BodyWriter:
     object API for the few hundred runs of a report, and just as valid.
     """
 
-    def __init__(self, document, settings: DocxSettings) -> None:
+    def __init__(self, document, settings: DocxSettings, template_dir=None) -> None:
         self.document = document
         self.settings = settings
+        self.template_dir = template_dir
         self.pending: list[str] = []
+        self.after_table = False
 
     def _paragraph(self, style: str, runs: str, props: str = "") -> None:
         self.pending.append(f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{props}</w:pPr>{runs}</w:p>')
@@ -110,33 +119,23 @@ class _BodyWriter:
         self.pending = []
 
     def title(self, report: Report) -> None:
-        """The title, broken after the agency's name when it does not fit on one line.
-
-        GB/T 9704 7.3.1 asks for line breaks that keep words whole; the natural break of
-        ``{机关}{年份}年政府信息公开工作年度报告`` is between the agency and the rest.
-        """
-        size = self.settings.style("title")["size_pt"]
-        per_line = math.floor(self.settings.text_width / twips_pt(size))
-        title = report.title
-        lines = [title]
-        rest = title[len(report.agency) :]
-        if (
-            text_width(title) > per_line
-            and title.startswith(report.agency)
-            and text_width(report.agency) <= per_line
-            and text_width(rest) <= per_line
-        ):
-            lines = [report.agency, rest]
-        self._paragraph(TITLE, "<w:r><w:br/></w:r>".join(_run(line) for line in lines))
+        """The title on the lines chosen for every format (GB/T 9704 7.3.1)."""
+        lines = title_lines(report.title, report.agency, self.template_dir)
+        self._paragraph(TITLE, "<w:r><w:br/></w:r>".join(_run("".join(line)) for line in lines))
 
     def heading(self, label: str) -> None:
-        self._paragraph(HEADING[1], _run(label))
+        # half a line of space between a table's bottom border and the next heading
+        space = (
+            f'<w:spacing w:before="{self.settings.line_pitch // 2}"/>' if self.after_table else ""
+        )
+        self.after_table = False
+        self._paragraph(HEADING[1], _run(label), space)
 
     def paragraphs(self, paragraphs: list[Paragraph], keep_last: bool = False) -> None:
         """Typed paragraphs; ``keep_last`` keeps the last one on the page of what follows."""
         for number, paragraph in enumerate(paragraphs, 1):
             runs = "".join(
-                _run(run.text, bold=run.bold, style=LEAD if run.lead else None)
+                _run(run.text, style=LEAD if run.lead else STRONG if run.bold else None)
                 for run in paragraph.runs
             )
             keep = _KEEP_NEXT if keep_last and number == len(paragraphs) else ""
@@ -147,23 +146,41 @@ class _BodyWriter:
 
         self.flush()
         self.document.element.body.sectPr.addprevious(parse_xml(xml))
+        self.after_table = True
 
     def signature(self, report: Report) -> None:
         """The issuing body and the date, placed per GB/T 9704 7.3.5.1 (右空二字)."""
         date_text = chinese_date(report.published) if report.published else None
-        name_pad, date_pad = signature_offsets(report.agency, date_text)
+        name_pad, date_pad = signature_offsets(report.agency, date_text, self.template_dir)
         extra = self.settings.signature["right_chars"] - 2
         char = self.settings.body_char
         for _ in range(self.settings.signature["blank_lines_before"]):
             self._paragraph(NORMAL, "", _KEEP_NEXT)
-        lines = [(report.agency, name_pad)]
+        # (text, right padding or None, left indent or None) in 字
+        lines: list[tuple[str, float | None, float | None]] = [(report.agency, name_pad, None)]
         if date_text:
-            lines.append((date_text, date_pad))
-        for number, (text, pad) in enumerate(lines, 1):
-            chars = pad + extra
+            # The date starts 2 字 right of the name's first character.  It is set flush left
+            # from that point, not right-aligned: the name is Chinese, as wide in every font,
+            # while the date's digits are not (Word, WPS and LibreOffice may set them in
+            # another face than the one measured, or add CJK–digit spacing).
+            name_width = width_em(report.agency, "body", self.template_dir)
+            name_start = self.settings.text_width / char - name_pad - extra - name_width
+            if date_pad == RIGHT and name_pad > RIGHT:  # the date is the longer line
+                lines[0] = (report.agency, None, name_start)
+            lines.append((date_text, None, name_start + STEP))
+        for number, (text, pad, left) in enumerate(lines, 1):
             keep = _KEEP_NEXT if number < len(lines) else ""
-            indent = f'<w:ind w:rightChars="{round(chars * 100)}" w:right="{round(chars * char)}"/>'
-            self._paragraph(SIGNATURE, _run(text), keep + indent)
+            if left is None:
+                chars = pad + extra
+                indent = (
+                    f'<w:ind w:rightChars="{round(chars * 100)}" w:right="{round(chars * char)}"/>'
+                )
+                self._paragraph(SIGNATURE, _run(text), keep + indent)
+            else:
+                # a negative right indent: a date set wider than measured runs into the
+                # 右空 space instead of wrapping
+                indent = f'<w:ind w:left="{round(left * char)}" w:right="{-round(RIGHT * char)}"/>'
+                self._paragraph(SIGNATURE, _run(text), keep + indent + '<w:jc w:val="left"/>')
         self.flush()
 
     def problems(self, problems: list[Problem]) -> None:

@@ -20,6 +20,7 @@ import re
 import zipfile
 from xml.sax.saxutils import escape, quoteattr
 
+from reportgen.render.docx_fonts import font_table_xml
 from reportgen.render.docx_settings import DocxSettings, half_points, twips_mm, twips_pt
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -31,6 +32,7 @@ NORMAL = "Normal"
 TITLE = "Title"
 HEADING = {1: "Heading1", 2: "Heading2", 3: "Heading3"}
 LEAD = "LeadIn"
+STRONG = "StrongEmphasis"
 TABLE = "ReportTable"
 TABLE_TEXT = "TableText"
 TABLE_HEADING = "TableHeading"
@@ -83,6 +85,7 @@ def _ppr(
     *,
     keep_next: bool = False,
     keep_lines: bool = False,
+    auto_space: bool | None = None,
     snap: bool | None = None,
     line: int | None = None,
     exact: bool = True,
@@ -101,6 +104,9 @@ def _ppr(
         parts.append("<w:keepNext/>")
     if keep_lines:
         parts.append("<w:keepLines/>")
+    if auto_space is not None:
+        value = int(auto_space)
+        parts.append(f'<w:autoSpaceDE w:val="{value}"/><w:autoSpaceDN w:val="{value}"/>')
     if snap is not None:
         parts.append(f'<w:snapToGrid w:val="{int(snap)}"/>')
     spacing = []
@@ -227,6 +233,8 @@ def styles_xml(s: DocxSettings) -> str:
         )
     styles += [
         _style("character", LEAD, "Lead In", rpr=_rpr(s.font("lead"))),
+        # 一是… emphasis in 黑体 (as the PDF sets it), not a synthetic bold of 仿宋
+        _style("character", STRONG, "Strong Emphasis", rpr=_rpr(s.font("heading1"))),
         _style(
             "table",
             TABLE,
@@ -254,7 +262,9 @@ def styles_xml(s: DocxSettings) -> str:
             SIGNATURE,
             "Signature",
             based_on=NORMAL,
-            ppr=_ppr(keep_lines=True, jc="right", **no_indent),
+            # set as measured (reportgen/render/signature.py): no condensing, no CJK–digit gap
+            ppr=_ppr(keep_lines=True, auto_space=False, jc="right", **no_indent),
+            rpr=_rpr(spacing=0),
         ),
         _style(
             "paragraph",
@@ -312,7 +322,7 @@ def styles_xml(s: DocxSettings) -> str:
     defaults = (
         "<w:docDefaults><w:rPrDefault>"
         f"{_rpr(s.font('body'), body['size_pt'])[: -len('</w:rPr>')]}"
-        '<w:lang w:val="zh-CN" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr>'
+        '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr>'
         "</w:rPrDefault><w:pPrDefault/></w:docDefaults>"
     )
     return f'{_DECL}<w:styles xmlns:w="{W_NS}">{defaults}{"".join(styles)}</w:styles>'
@@ -366,6 +376,8 @@ _CONTENT_TYPES = (
     'vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>'
     '<Override PartName="/word/settings.xml" ContentType="application/'
     'vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>'
+    '<Override PartName="/word/fontTable.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/>'
     '<Override PartName="/docProps/core.xml" '
     'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
     '<Override PartName="/docProps/app.xml" ContentType="application/'
@@ -387,6 +399,7 @@ _DOCUMENT_RELS = (
     f'{_DECL}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
     f'<Relationship Id="rId1" Type="{_REL}/styles" Target="styles.xml"/>'
     f'<Relationship Id="rId2" Type="{_REL}/settings" Target="settings.xml"/>'
+    f'<Relationship Id="rId3" Type="{_REL}/fontTable" Target="fontTable.xml"/>'
     "</Relationships>"
 )
 
@@ -410,7 +423,7 @@ _EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
 @functools.lru_cache(maxsize=8)
-def _empty_package(document: str, styles: str) -> bytes:
+def _empty_package(document: str, styles: str, fonts: str) -> bytes:
     parts = {
         "[Content_Types].xml": _CONTENT_TYPES,
         "_rels/.rels": _PACKAGE_RELS,
@@ -420,6 +433,7 @@ def _empty_package(document: str, styles: str) -> bytes:
         "word/_rels/document.xml.rels": _DOCUMENT_RELS,
         "word/styles.xml": styles,
         "word/settings.xml": _SETTINGS,
+        "word/fontTable.xml": fonts,
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -428,13 +442,13 @@ def _empty_package(document: str, styles: str) -> bytes:
     return buffer.getvalue()
 
 
-def empty_package(s: DocxSettings) -> bytes:
+def empty_package(s: DocxSettings, template_dir: str | None = None) -> bytes:
     """The package with styles, settings and page setup but an empty body (cached)."""
     document = (
         f'{_DECL}<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body>{section_xml(s)}'
         "</w:body></w:document>"
     )
-    return _empty_package(document, styles_xml(s))
+    return _empty_package(document, styles_xml(s), font_table_xml(s, template_dir))
 
 
 def stable_zip(data: bytes, day: dt.date) -> bytes:

@@ -10,12 +10,14 @@ column span.  The XML is produced directly, in one pass over the rows: python-do
 
 Every row is kept on one page (``w:cantSplit``).  A table with a single block (三、四)
 repeats its header rows on each page (``w:tblHeader``); table 二's blocks each carry their
-own title and header rows, which are kept with their first data row instead.
+own title and header rows.  Each block (or one-block table) is kept on one page where it
+fits: the paragraphs of every row but its last carry ``w:keepNext``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 
 from reportgen.definition import Table
 from reportgen.errors import RenderError
@@ -29,6 +31,8 @@ from reportgen.render.docx_package import (
 )
 from reportgen.render.docx_settings import DocxSettings, twips_mm
 from reportgen.render.html import cell_text, column_label
+from reportgen.render.labels import is_short_word, split_number
+from reportgen.render.metrics import width_em
 from reportgen.report import Report
 
 
@@ -45,8 +49,10 @@ class GridCell:
 @dataclass(frozen=True)
 class GridRow:
     cells: tuple[GridCell, ...]
-    #: "header" rows repeat on each page; "keep" rows stay with the next row
+    #: "header" rows repeat on each page
     kind: str = "body"
+    #: the row stays on the page of the next row
+    keep: bool = False
 
 
 def column_widths(table: Table, settings: DocxSettings) -> list[int]:
@@ -73,6 +79,7 @@ def grid_rows(report: Report, table: Table) -> list[GridRow]:
     single = len(table.blocks) == 1
     rows = []
     for block in table.blocks:
+        start = len(rows)
         for header in table.header_rows(block):
             cells = []
             for hc in header:
@@ -80,19 +87,42 @@ def grid_rows(report: Report, table: Table) -> list[GridRow]:
                 if hc.node is not None:
                     label = column_label(report, table, block, hc.node)
                 cells.append(GridCell(label, hc.colspan, hc.rowspan, TABLE_HEADING))
-            rows.append(GridRow(tuple(cells), "header" if single else "keep"))
+            rows.append(GridRow(tuple(cells), "header" if single else "body"))
         for body in table.body_rows(block):
             cells = [
                 GridCell(lc.node.label, lc.colspan, lc.rowspan, TABLE_LABEL) for lc in body.labels
             ]
             cells += [GridCell(cell_text(report, c), body.span) for c in body.cells]
             rows.append(GridRow(tuple(cells)))
+        # a block (table 二) or a whole one-block table (三、四) stays on one page when it
+        # fits: every row but its last keeps with the next, as the PDF never splits them
+        for i in range(start, len(rows) - 1):
+            rows[i] = replace(rows[i], keep=True)
     return rows
 
 
-def _paragraph(text: str, style: str, keep_next: bool) -> str:
+def _runs(text: str, room_em: float | None) -> str:
+    """The cell text; a label too wide for its column breaks between words (labels.py)."""
+    if not text:
+        return ""
+    if room_em is not None and width_em(text, "table") > room_em:
+        parts = split_number(text)
+        if parts is not None:
+            number, rest = parts
+            return f"<w:r><w:t>{xml_text(number)}</w:t><w:br/><w:t>{xml_text(rest)}</w:t></w:r>"
+        if is_short_word(text):
+            # scaled horizontally by what it lacks, so the word stays on one line
+            scale = math.floor(100 * room_em / width_em(text, "table"))
+            return (
+                f'<w:r><w:rPr><w:w w:val="{max(scale, 66)}"/></w:rPr>'
+                f"<w:t>{xml_text(text)}</w:t></w:r>"
+            )
+    return f"<w:r><w:t>{xml_text(text)}</w:t></w:r>"
+
+
+def _paragraph(text: str, style: str, keep_next: bool, room_em: float | None = None) -> str:
     keep = "<w:keepNext/>" if keep_next else ""
-    run = f"<w:r><w:t>{xml_text(text)}</w:t></w:r>" if text else ""
+    run = _runs(text, room_em)
     return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep}</w:pPr>{run}</w:p>'
 
 
@@ -116,6 +146,13 @@ def table_xml(report: Report, table: Table, settings: DocxSettings) -> str:
     for w in widths:
         offsets.append(offsets[-1] + w)
     height = twips_mm(settings.style("table")["row_min_height_mm"])
+    padding = 2 * twips_mm(settings.style("table")["cell_padding_mm"])
+    size = settings.style("table")["size_pt"]
+
+    def room(span_width: int) -> float:
+        """How many em of table text fit on one line of a cell this wide."""
+        return (span_width - padding) / 20 / size
+
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     out = [
         f'<w:tbl xmlns:w="{W_NS}"><w:tblPr><w:tblStyle w:val="{TABLE}"/>'
@@ -127,7 +164,7 @@ def table_xml(report: Report, table: Table, settings: DocxSettings) -> str:
     covered: dict[int, list] = {}  # grid column → [rows still covered, colspan, style]
     width = table.grid_width
     for number, row in enumerate(grid_rows(report, table)):
-        keep = row.kind == "keep"
+        keep = row.keep
         repeat = "<w:tblHeader/>" if row.kind == "header" else ""
         out.append(
             f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="{height}" w:hRule="atLeast"/>'
@@ -159,12 +196,14 @@ def table_xml(report: Report, table: Table, settings: DocxSettings) -> str:
             if cell.rowspan > 1:
                 merge = "restart"
                 covered[col] = [cell.rowspan - 1, cell.colspan, cell.style]
+            span_width = offsets[col + cell.colspan] - offsets[col]
+            label = cell.style != TABLE_TEXT
             out.append(
                 _cell(
-                    offsets[col + cell.colspan] - offsets[col],
+                    span_width,
                     cell.colspan,
                     merge,
-                    _paragraph(cell.text, cell.style, keep),
+                    _paragraph(cell.text, cell.style, keep, room(span_width) if label else None),
                 )
             )
             col += cell.colspan

@@ -32,6 +32,7 @@ ROLES = {
 
 #: Free fonts that cover simplified Chinese, and the Debian packages that install them.
 FREE_FONTS = {
+    "Noto Serif CJK SC Black": "fonts-noto-cjk-extra",
     "Noto Serif CJK SC": "fonts-noto-cjk",
     "Noto Sans CJK SC": "fonts-noto-cjk",
     "AR PL UKai CN": "fonts-arphic-ukai",
@@ -119,10 +120,11 @@ def fontconfig_available() -> bool:
     return shutil.which("fc-match") is not None
 
 
-def _fc_match(pattern: str) -> tuple[list[str], str] | None:
+def fc_match(pattern: str, fmt: str) -> str | None:
+    """What ``fc-match`` prints for ``pattern`` in format ``fmt``; None when it cannot run."""
     try:
-        out = subprocess.run(
-            ["fc-match", "-f", "%{family}\t%{file}", pattern],
+        return subprocess.run(
+            ["fc-match", "-f", fmt, pattern],
             capture_output=True,
             text=True,
             timeout=20,
@@ -130,7 +132,21 @@ def _fc_match(pattern: str) -> tuple[list[str], str] | None:
         ).stdout
     except (OSError, subprocess.SubprocessError):
         return None
-    if "\t" not in out:
+
+
+def fc_list(fmt: str) -> str | None:
+    """What ``fc-list`` prints for every installed face in format ``fmt``."""
+    try:
+        return subprocess.run(
+            ["fc-list", "-f", fmt], capture_output=True, text=True, timeout=20, check=False
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def _fc_match(pattern: str) -> tuple[list[str], str] | None:
+    out = fc_match(pattern, "%{family}\t%{file}")
+    if out is None or "\t" not in out:
         return None
     families, file = out.split("\t", 1)
     return [f.strip() for f in families.split(",")], file.strip()

@@ -19,6 +19,7 @@ import base64
 import datetime as dt
 import functools
 import mimetypes
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -29,7 +30,11 @@ from reportgen.errors import Problem, TemplateError
 from reportgen.limits import MAX_SOURCE_BYTES, read_bytes
 from reportgen.paths import templates_dir
 from reportgen.render.fonts import FontMap, load_font_map
+from reportgen.render.labels import label_html
+from reportgen.render.page_grid import body_grid
+from reportgen.render.signature import signature_offsets
 from reportgen.render.text import Paragraph, chinese_date, format_number, section_paragraphs
+from reportgen.render.title_breaks import title_lines
 from reportgen.report import Report
 
 TEMPLATE = "report.html.j2"
@@ -223,39 +228,27 @@ class SectionView:
     kind: str
     paragraphs: list[Paragraph] = field(default_factory=list)
     table: TableView | None = None
+    #: the heading element of each paragraph (None for body text), see heading_tags
+    tags: list[str | None] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.tags:
+            self.tags = heading_tags(self.paragraphs)
 
 
-def signature_offsets(agency: str, date_text: str | None) -> tuple[float, float]:
-    """Right padding (in 字) of the name and date lines, per GB/T 9704 7.3.5.1.
-
-    The name is right-aligned with 2 字 of space; the date starts 2 字 to the right of the
-    name's first character.  When the date is the longer line, the date gets the 2 字 and
-    the name moves left instead.  Arabic digits count half a 字.
-    """
-    name = text_width(agency)
-    if date_text is None:
-        return 2.0, 0.0
-    date = text_width(date_text)
-    if date > name:
-        return date + 4 - name, 2.0
-    return 2.0, name - date
-
-
-def title_parts(report: Report) -> list[str]:
-    """The title in unbreakable parts (GB/T 9704 7.3.1: break lines between words).
-
-    A long title breaks after ``{agency}{year}年``, never inside the agency's name or in the
-    middle of 政府信息公开工作年度报告.
-    """
-    head = f"{report.agency}{report.year}年"
-    if report.title.startswith(head):
-        return [head, report.title[len(head) :]]
-    return [report.title]
-
-
-def text_width(text: str) -> float:
-    """Width in 字: CJK characters are one, half-width characters half."""
-    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+def heading_tags(paragraphs: list[Paragraph]) -> list[str | None]:
+    """h3 for （一）…, h4 for 1.… under one, h3 for a 1.… without one: no skipped level."""
+    tags: list[str | None] = []
+    under = False
+    for p in paragraphs:
+        if p.kind == "heading2":
+            under = True
+            tags.append("h3")
+        elif p.kind == "heading3":
+            tags.append("h4" if under else "h3")
+        else:
+            tags.append(None)
+    return tags
 
 
 def report_date(report: Report) -> dt.date:
@@ -264,7 +257,10 @@ def report_date(report: Report) -> dt.date:
 
 
 def report_view(
-    report: Report, problems: list[Problem] | None = None, draft: bool = False
+    report: Report,
+    problems: list[Problem] | None = None,
+    draft: bool = False,
+    template_dir: str | Path | None = None,
 ) -> dict[str, Any]:
     """Everything the templates need, as plain data."""
     sections = []
@@ -281,15 +277,20 @@ def report_view(
         else:
             sections.append(
                 SectionView(
-                    section.key, section.label, "text", section_paragraphs(report, section.key)
+                    section.key,
+                    section.label,
+                    "text",
+                    section_paragraphs(report, section.key, True, template_dir),
                 )
             )
     date_text = chinese_date(report.published) if report.published else None
-    name_pad, date_pad = signature_offsets(report.agency, date_text)
+    name_pad, date_pad = signature_offsets(report.agency, date_text, template_dir)
     day = report_date(report)
+    lines = title_lines(report.title, report.agency, template_dir)
     return {
         "title": report.title,
-        "title_parts": title_parts(report),
+        "title_lines": lines,
+        "title_parts": ["".join(line) for line in lines],
         "agency": report.agency,
         "year": report.year,
         "format": {
@@ -339,6 +340,9 @@ class TemplateSet:
         )
         self.fonts: FontMap = load_font_map(self.user_dir)
         self.env.globals["asset"] = self.asset_uri
+        self.env.globals["grid"] = body_grid(self.user_dir)
+        self.env.filters["links_breakable"] = links_breakable
+        self.env.filters["label_breaks"] = label_html
         self.env.globals["fonts"] = {
             role: _safe(self.fonts.css_stack(role)) for role in self.fonts.roles
         }
@@ -371,6 +375,27 @@ class TemplateSet:
             raise template_error(exc, TEMPLATE) from None
 
 
+_URL = re.compile(r"(?:https?://|www\.)[\w./?=&%#:~+-]+", re.ASCII)
+
+
+def links_breakable(text: str):
+    """Escape ``text`` and mark URLs so they may break anywhere.
+
+    A URL cannot break at a character like Chinese text, so a justified line before it was
+    stretched into spaced-out characters; marked ``class="url"`` (``word-break: break-all``)
+    it fills the line and continues on the next.
+    """
+    from markupsafe import escape
+
+    out, last = [], 0
+    for match in _URL.finditer(text):
+        out.append(str(escape(text[last : match.start()])))
+        out.append(f'<span class="url">{escape(match.group())}</span>')
+        last = match.end()
+    out.append(str(escape(text[last:])))
+    return _safe("".join(out))
+
+
 def _safe(text: str):
     from markupsafe import Markup
 
@@ -396,6 +421,6 @@ def render_html(
     would otherwise parse and cascade (about a third of the page).
     """
     templates = template_set(str(Path(template_dir).resolve()) if template_dir else None)
-    context = report_view(report, problems, draft)
+    context = report_view(report, problems, draft, template_dir)
     context["print_page"] = print_page
     return templates.render(context)

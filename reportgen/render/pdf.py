@@ -21,6 +21,7 @@ import hashlib
 from pathlib import Path
 
 from reportgen.errors import Problem, RenderError
+from reportgen.render import justify, pdf_access
 from reportgen.render.html import builtin_template_dir, render_html
 from reportgen.report import Report
 
@@ -243,6 +244,11 @@ def compact_fonts(document, pdf) -> None:
         stream.extra["Subtype"] = "/CIDFontType0C"
 
 
+def _finisher(document, pdf) -> None:
+    compact_fonts(document, pdf)
+    pdf_access.finish(document, pdf)
+
+
 def html_to_pdf(
     html: str, template_dir: str | Path | None = None, identifier: bytes | None = None
 ) -> bytes:
@@ -260,6 +266,7 @@ def html_to_pdf(
     if template_dir is not None:
         roots.insert(0, Path(template_dir))
     _install_compact_subset()
+    justify.install()
     fetcher = _fetcher_class()(roots)
     if identifier is None:
         identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
@@ -268,7 +275,9 @@ def html_to_pdf(
             document = weasyprint.HTML(
                 string=html, base_url=roots[0].resolve().as_uri() + "/", url_fetcher=fetcher
             ).render(font_config=weasy.font_config())
-            return document.write_pdf(pdf_identifier=identifier, finisher=compact_fonts)
+            return document.write_pdf(
+                pdf_identifier=identifier, finisher=_finisher, **pdf_access.WRITE_OPTIONS
+            )
     except Exception as exc:  # WeasyPrint raises many kinds; report them as render failures
         raise RenderError(f"PDF 排版失败：{type(exc).__name__}: {exc}") from exc
 

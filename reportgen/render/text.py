@@ -73,10 +73,23 @@ def paragraphs(text: str) -> list[Paragraph]:
     return result
 
 
-def section_paragraphs(report: Report, key: str) -> list[Paragraph]:
-    """A text section's paragraphs with table placeholders filled in."""
+def section_paragraphs(
+    report: Report, key: str, empty: bool = False, template_dir=None
+) -> list[Paragraph]:
+    """A text section's paragraphs with table placeholders filled in.
+
+    With ``empty``, a section left blank prints what published reports write there
+    (``empty_section`` of ``typesetting.yaml``: 无。) instead of a bare heading.
+    """
     text = report.sections.get(key, "") or ""
-    return paragraphs(render_text(text, report.context()))
+    result = paragraphs(render_text(text, report.context()))
+    if not result and empty:
+        from reportgen.render.layout_rules import layout_rules
+
+        result = paragraphs(
+            layout_rules(str(template_dir) if template_dir else None)["empty_section"]
+        )
+    return result
 
 
 def chinese_date(day: dt.date) -> str:
