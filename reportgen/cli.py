@@ -26,6 +26,8 @@ COMMANDS = {
     "import": ("reportgen.commands.import_", "把已发布的报告（文本、HTML、DOCX、PDF）转成报告文件"),
     "schema": ("reportgen.commands.schema", "输出报告文件的 JSON Schema（供编辑器补全和校验）"),
     "doctor": ("reportgen.commands.doctor", "检查 PDF 所需的字体和系统库"),
+    "audit": ("reportgen.commands.audit", "审核多份报告：问题总览（HTML、XLSX、CSV、JSON）"),
+    "aggregate": ("reportgen.commands.aggregate", "把各成员单位的报告逐格相加，生成本级汇总报告"),
 }
 
 

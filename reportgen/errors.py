@@ -37,10 +37,23 @@ class Problem:
     difference: str | None = None
     hint: str | None = None
     path: str | None = None
+    #: the reason given in the report file's ``acknowledged:`` for this warning
+    acknowledged: str | None = None
 
     @property
     def is_error(self) -> bool:
         return self.severity == ERROR
+
+    @property
+    def open(self) -> bool:
+        """An error, or a warning nobody has explained."""
+        return self.is_error or self.acknowledged is None
+
+    @property
+    def key(self) -> str:
+        """The stable key of the problem (``where:`` of an acknowledgement): the cell or text
+        it is about, never a line number, so it survives edits elsewhere in the file."""
+        return self.path or "|".join(filter(None, (self.table, self.row, self.col))) or "report"
 
     @property
     def location(self) -> str:
@@ -53,11 +66,13 @@ class Problem:
 
     def format(self) -> str:
         """``file:line:col: 错误 T3-1 表三「自然人」列：…`` — the one-line form."""
-        return f"{self.location}: {SEVERITY_LABELS[self.severity]} {self.rule} {self.message}"
+        label = SEVERITY_LABELS[self.severity] + ("（已说明）" if self.acknowledged else "")
+        return f"{self.location}: {label} {self.rule} {self.message}"
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["severity_label"] = SEVERITY_LABELS[self.severity]
+        data["key"] = self.key
         return {k: v for k, v in data.items() if v is not None}
 
 

@@ -403,9 +403,12 @@ def check_report(report: Report, previous: Report | None = None) -> list[Problem
 
 
 def check_source(src: Source, previous: Report | None = None) -> Outcome:
+    from reportgen.acknowledge import apply
+
     outcome = build_report(src)
     if outcome.report is not None:
-        outcome.problems = sort_problems(outcome.problems + check_report(outcome.report, previous))
+        problems = apply(outcome.report, outcome.problems + check_report(outcome.report, previous))
+        outcome.problems = sort_problems(problems)
     return outcome
 
 

@@ -1,0 +1,106 @@
+"""Write the audit's files into its folder, each atomically.
+
+``audit.html`` (the page), ``audit.xlsx`` (three sheets), ``audit.csv`` (the overview),
+``audit.json`` (everything) and one ``<agency>-<year>.txt`` per report with its own
+problems.  Every file is complete or absent: written to a temporary file and renamed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from reportgen.atomic import atomic_write_bytes, atomic_write_text
+from reportgen.audit.run import ORIGIN_LABELS, PUBLISHED, READING, STATUS_LABELS
+from reportgen.audit.summary import Row, Summary, completeness_text, report_json
+from reportgen.definition import formats
+from reportgen.errors import SEVERITY_LABELS, OutputError
+
+#: Names of the files ``reportgen audit`` writes besides the per-report texts.
+FILES = ("audit.html", "audit.xlsx", "audit.csv", "audit.json")
+
+
+def write_all(summary: Summary, folder: Path) -> list[Path]:
+    """Every output of the audit; returns the paths written."""
+    from reportgen.audit.html import render_html
+    from reportgen.audit.xlsx import render_xlsx
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"无法创建输出文件夹：{exc.strerror}", file=str(folder)) from None
+    written = []
+    for name, data in (
+        ("audit.html", render_html(summary).encode("utf-8")),
+        ("audit.xlsx", render_xlsx(summary)),
+        ("audit.csv", render_csv(summary).encode("utf-8-sig")),
+        ("audit.json", render_json(summary).encode("utf-8")),
+    ):
+        atomic_write_bytes(folder / name, data)
+        written.append(folder / name)
+    for row in summary.rows:
+        path = folder / f"{row.stem}.txt"
+        atomic_write_text(path, report_text(row))
+        written.append(path)
+    return written
+
+
+def render_csv(summary: Summary) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(summary.overview_header)
+    for row in summary.rows:
+        writer.writerow(["" if v is None else v for v in row.cells])
+    return out.getvalue()
+
+
+def render_json(summary: Summary) -> str:
+    data = {
+        "totals": summary.totals,
+        "by_status": summary.by_status,
+        "frequent_problems": [
+            {"rule": rule, "name": name, "problems": n, "reports": reports}
+            for rule, name, n, reports in summary.frequent
+        ],
+        "reports": [report_json(row) for row in summary.rows],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+def report_text(row: Row) -> str:
+    """One report's problems, for the agency that wrote it."""
+    r = row.result
+    lines = [
+        f"机关：{r.agency or '（未读出）'}",
+        f"年度：{r.year or '（未读出）'}",
+        f"格式：{formats()[r.format_id].name if r.format_id else '（未确定）'}",
+        f"来源文件：{r.path}",
+        f"读取完整度：{completeness_text(r.completeness)}",
+        f"结论：{STATUS_LABELS[r.status]}（错误 {r.errors}，读取存疑 {r.doubtful}，"
+        f"警告 {r.warnings}，已说明 {r.explained}）",
+    ]
+    if r.previous:
+        lines.append(f"上年报告：{r.previous}")
+    if row.note:
+        lines.append(f"备注：{row.note}")
+    groups = (
+        ("原文有误", lambda p, o: o == PUBLISHED and p.acknowledged is None),
+        (ORIGIN_LABELS[READING] + "（请对照原文核实）", lambda p, o: o == READING),
+        ("已说明的警告", lambda p, o: p.acknowledged is not None),
+    )
+    for title, wanted in groups:
+        chosen = [p for p, o in zip(r.problems, r.origins, strict=True) if wanted(p, o)]
+        if not chosen:
+            continue
+        lines += ["", f"{title}（{len(chosen)}）："]
+        for p in chosen:
+            lines.append(f"  {SEVERITY_LABELS[p.severity]} {p.rule} {p.message}")
+            if p.acknowledged:
+                lines.append(f"      说明：{p.acknowledged}")
+            elif p.hint:
+                lines.append(f"      提示：{p.hint}")
+    if not r.problems and not row.note:
+        lines += ["", "没有发现问题。"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,106 @@
+"""``audit.xlsx``: 概览, 问题清单 and 关键数字, with frozen header rows and filters.
+
+Written with openpyxl (imported only here).  The workbook is made byte-for-byte
+reproducible: fixed document dates and zip entry dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from decimal import Decimal
+
+from reportgen.audit.summary import PROBLEM_COLUMNS, Summary, problem_rows, value_header
+from reportgen.definition import formats
+
+#: The date written into the workbook (openpyxl would write the time of the run).
+_STAMP = dt.datetime(2000, 1, 1)
+_ZIP_STAMP = (2000, 1, 1, 0, 0, 0)
+
+
+def render_xlsx(summary: Summary) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="E6E6E6")
+
+    def sheet(ws, header, rows, widths=None):
+        ws.append(list(header))
+        for cell in ws[1]:
+            cell.font = bold
+            cell.fill = fill
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for row in rows:
+            ws.append([_cell(v) for v in row])
+        ws.freeze_panes = "B2"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(1, ws.max_row)}"
+        for i, width in enumerate(widths or [], 1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+
+    ws = wb.active
+    ws.title = "概览"
+    sheet(ws, summary.overview_header, (r.cells for r in summary.rows), [28, 7, 16, 36, 10, 12])
+    problems = wb.create_sheet("问题清单")
+    sheet(
+        problems,
+        PROBLEM_COLUMNS,
+        (line for r in summary.rows for line in problem_rows(r)),
+        [28, 7, 36, 10, 14, 9, 8, 24, 14, 60],
+    )
+    values = wb.create_sheet("关键数字")
+    sheet(
+        values,
+        ["机关", "年度", "格式", "来源文件", *value_header()],
+        (
+            [
+                r.result.agency,
+                r.result.year,
+                formats()[r.result.format_id].name if r.result.format_id else "",
+                r.result.path,
+                *(r.result.values or ()),
+            ]
+            for r in summary.rows
+        ),
+        [28, 7, 16, 36],
+    )
+    wb.properties.creator = "reportgen"
+    wb.properties.created = _STAMP
+    out = io.BytesIO()
+    wb.save(out)
+    return _stable(out.getvalue())
+
+
+def _cell(value):
+    """Money as a number Excel can add (Decimal is not a cell type; audit.json keeps the
+    exact digits).  万元 with at most 4 decimals is far inside a double's precision."""
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _stable(data: bytes) -> bytes:
+    """The same workbook for the same input: fixed modified date and zip entry dates."""
+    out = io.BytesIO()
+    stamp = _STAMP.strftime("%Y-%m-%dT%H:%M:%SZ")
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + stamp.encode() + rb"\g<2>",
+                    content,
+                )
+            entry = zipfile.ZipInfo(info.filename, _ZIP_STAMP)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, content)
+    return out.getvalue()
