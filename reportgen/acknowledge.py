@@ -28,21 +28,33 @@ ACK_ERROR = "E-ACK"
 ACK_STALE = "W-ACK"
 
 
-def severities(report: Report) -> dict[str, str]:
-    """Every rule a report can be checked with (the format's and the auditors'), by id."""
+def _rules(report: Report, audited: bool, previous: bool) -> tuple[dict[str, str], set[str]]:
+    """Every rule a report can be checked with (the format's and the auditors'), by id,
+    and the ids of those that ran this time (cross-year rules need last year's report)."""
     from reportgen.audit.rules import audit_rules
 
-    found = {r.id: r.severity for r in report.format.rules}
-    found.update({r.id: r.severity for r in audit_rules()})
-    return found
+    extra = audit_rules()
+    severity = {r.id: r.severity for r in (*report.format.rules, *extra)}
+    ran = {
+        r.id
+        for r in (*report.format.rules, *(extra if audited else ()))
+        if previous or not r.needs_previous
+    }
+    return severity, ran
 
 
-def apply(report: Report, problems: list[Problem]) -> list[Problem]:
-    """Mark the warnings the report explains; add a problem for every entry that is wrong."""
+def apply(
+    report: Report, problems: list[Problem], *, previous: bool = False, audited: bool = False
+) -> list[Problem]:
+    """Mark the warnings the report explains; add a problem for every entry that is wrong.
+
+    ``previous``: last year's report was given; ``audited``: the auditors' rules ran.  An
+    entry for a rule that did not run this time is neither used nor called stale.
+    """
     entries = report.data.get("acknowledged") or []
     if not entries:
         return problems
-    known = severities(report)
+    known, ran = _rules(report, audited, previous)
     extra: list[Problem] = []
     for index, entry in enumerate(entries):
         rule, where, reason = entry["rule"].strip(), entry["where"].strip(), entry["reason"]
@@ -61,7 +73,7 @@ def apply(report: Report, problems: list[Problem]) -> list[Problem]:
             )
             continue
         matched = [p for p in problems if p.rule == rule and p.key == where and not p.is_error]
-        if not matched:
+        if not matched and rule in ran:
             extra.append(
                 _entry_problem(
                     report,

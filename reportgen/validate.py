@@ -407,7 +407,8 @@ def check_source(src: Source, previous: Report | None = None) -> Outcome:
 
     outcome = build_report(src)
     if outcome.report is not None:
-        problems = apply(outcome.report, outcome.problems + check_report(outcome.report, previous))
+        problems = outcome.problems + check_report(outcome.report, previous)
+        problems = apply(outcome.report, problems, previous=previous is not None)
         outcome.problems = sort_problems(problems)
     return outcome
 

@@ -264,7 +264,7 @@ def _check(source: Source, previous: Source | None) -> Audited:
                 result.previous = previous.path
         problems += check_report(report, last)
         problems += run_audit_checks(AuditContext(report, last, info))
-        problems = apply(report, problems)
+        problems = apply(report, problems, previous=last is not None, audited=True)
         result.values = tuple(report.values.get(p) for p in value_columns())
         for figure in overview_spec()["figures"]:
             result.figures[figure["key"]] = sum(report.values[c] for c in figure["cells"])

@@ -42,7 +42,7 @@ def check_command(
                 click.echo(f"上一年度报告 {previous} 无法使用：", err=True)
                 print_problems(problems)
             raise SystemExit(EXIT_USAGE) from None
-    errors = warnings = 0
+    errors = warnings = explained = 0
     for name in files:
         try:
             outcome = check_file(name, prev)
@@ -52,9 +52,12 @@ def check_command(
             worst = max(worst, EXIT_USAGE)
         file_errors = sum(p.is_error for p in problems)
         file_warnings = len(problems) - file_errors
+        file_explained = sum(p.acknowledged is not None for p in problems)
         errors += file_errors
         warnings += file_warnings
-        if file_errors or (strict and file_warnings):
+        explained += file_explained
+        # --strict: a warning the report explains (acknowledged:) does not fail it
+        if file_errors or (strict and file_warnings > file_explained):
             worst = max(worst, EXIT_INVALID)
         if as_json:
             results.append(
@@ -63,6 +66,7 @@ def check_command(
                     "ok": not file_errors,
                     "errors": file_errors,
                     "warnings": file_warnings,
+                    "explained": file_explained,
                     "problems": [p.to_dict() for p in problems],
                 }
             )
@@ -71,5 +75,5 @@ def check_command(
     if as_json:
         dump_json(results if len(files) > 1 else results[0])
     else:
-        print_summary(len(files), errors, warnings)
+        print_summary(len(files), errors, warnings, explained=explained)
     raise SystemExit(worst)
