@@ -60,8 +60,10 @@ def audit_command(
     from reportgen.audit.summary import summarise
 
     started = time.perf_counter()
-    paths = collect(sources)
     missing = [s for s in sources if not Path(s).exists()]
+    for name in missing:
+        click.echo(f"错误：{name} 不存在，已跳过", err=True)
+    paths = collect(s for s in sources if s not in missing)
     if not paths:
         raise InputError(
             "没有找到要审核的报告" + (f"：{'、'.join(missing)} 不存在" if missing else ""),
