@@ -12,7 +12,6 @@ import random
 from typing import Any
 
 from reportgen.definition import Format, format_for_year
-from reportgen.writer import dump_report
 
 #: Texts of sections 一 and 五 for even and odd years: nothing repeated from year to year.
 OVERVIEW = (
@@ -120,23 +119,3 @@ def following_year(before: dict[str, Any], year: int, seed: int) -> dict[str, An
     if "in_force" in docs and "in_force" in old:
         docs["in_force"] = old["in_force"] + docs["issued"] - docs["repealed"]
     return data
-
-
-def member_text(agency: str, year: int, seed: int, **changes: Any) -> str:
-    """A balanced report file; ``changes`` replace top-level keys or sections."""
-    fmt = format_for_year(year)
-    data = member_data(fmt, agency, year, random.Random(seed))
-    texts = {s.key for s in fmt.text_sections}
-    for key, value in changes.items():
-        (data["sections"] if key in texts else data)[key] = value
-    return dump_report(fmt, data)
-
-
-def members(count: int, year: int = 2024, prefix: str = "某某县") -> list[tuple[str, str]]:
-    """``count`` distinct (agency, report text) pairs of one year."""
-    kinds = ("教育局", "财政局", "人力资源和社会保障局", "自然资源局", "住房和城乡建设局", "卫生健康局")
-    out = []
-    for i in range(count):
-        agency = f"{prefix}{kinds[i % len(kinds)]}" if i < len(kinds) else f"{prefix}第{i}镇人民政府"
-        out.append((agency, member_text(agency, year, seed=i)))
-    return out

@@ -94,7 +94,8 @@ def test_real_audit_xlsx_read_back(real_audit):
     assert header[:6] == ["机关", "年度", "格式", "来源文件", "读取完整度", "状态"]
     assert "新收" in header and "诉讼" in header
     assert overview.max_row == 1 + len(data["reports"])
-    rows = {r[3]: dict(zip(header, r, strict=True)) for r in overview.iter_rows(2, values_only=True)}
+    lines = overview.iter_rows(min_row=2, values_only=True)
+    rows = {r[3]: dict(zip(header, r, strict=True)) for r in lines}
     hongze = next(v for k, v in rows.items() if k.endswith("009.pdf"))
     assert hongze["新收"] == by_source(data, "009.pdf")["figures"]["new_received"]
     n_problems = sum(len(r["problems"]) for r in data["reports"])
@@ -175,7 +176,10 @@ def county(tmp_path_factory):
             faults[dept] = "A-2"
         elif dept == "交通运输局":  # ten times last year's applications, nothing said
             _scale_new_received(this, 10)
-            this["sections"]["problems"] = "工作中仍有不足，主要是队伍建设和制度落实方面还有差距。今后将继续完善制度、加强培训、充实专栏，确保各项要求落到实处。"
+            this["sections"]["problems"] = (
+                "工作中仍有不足，主要是队伍建设和制度落实方面还有差距。"
+                "今后将继续完善制度、加强培训、充实专栏，确保各项要求落到实处。"
+            )
             faults[dept] = "A-3"
         elif dept == "水利局":  # 上年结转 differs from last year's 结转下年度, explained
             this["applications"]["carried_over"]["natural_person"] += 1
@@ -251,7 +255,7 @@ def test_generated_county_each_fault_found_once(county_audit):
 
 
 def test_generated_county_unreadable_files_do_not_stop_the_run(county_audit):
-    out, _, data, _ = county_audit
+    _, _, data, _ = county_audit
     assert data["totals"]["reports"] == len(DEPARTMENTS) + 2
     unreadable = [r for r in data["reports"] if r["status"] == "unreadable"]
     assert sorted(Path(r["source"]).name for r in unreadable) == ["broken.yaml", "notes.txt"]
@@ -336,6 +340,8 @@ def test_audit_one_file_in_process(tmp_path, capsys):
     assert code == 0
     data = json.loads(out)
     assert data["reports"][0]["status"] == "passed"
-    assert (tmp_path / "o" / "商丘市工业和信息化局-2021.txt").read_text(encoding="utf-8").endswith(
-        "没有发现问题。\n"
+    assert (
+        (tmp_path / "o" / "商丘市工业和信息化局-2021.txt")
+        .read_text(encoding="utf-8")
+        .endswith("没有发现问题。\n")
     )
