@@ -40,11 +40,18 @@ def write_all(summary: Summary, folder: Path) -> list[Path]:
     ):
         atomic_write_bytes(folder / name, data)
         written.append(folder / name)
-    for row in summary.rows:
-        path = folder / f"{row.stem}.txt"
-        atomic_write_text(path, report_text(row))
-        written.append(path)
-    return written
+    texts = [(folder / f"{row.stem}.txt", report_text(row)) for row in summary.rows]
+    _write_many(texts)
+    return written + [path for path, _ in texts]
+
+
+def _write_many(items: list[tuple[Path, str]]) -> None:
+    """Many small files, each atomic (a temporary file renamed over the target); the disk
+    flushes run in threads, so a thousand reports do not wait for a thousand in a row."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda item: atomic_write_text(*item), items))
 
 
 def render_csv(summary: Summary) -> str:
@@ -66,7 +73,13 @@ def render_json(summary: Summary) -> str:
         ],
         "reports": [report_json(row) for row in summary.rows],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+    # One report per line: the C encoder (no indent) is ten times faster on big audits.
+    reports = ",\n".join(_dumps(r) for r in data.pop("reports"))
+    return _dumps(data)[:-1] + ',"reports":[\n' + reports + "\n]}\n"
+
+
+def _dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def report_text(row: Row) -> str:

@@ -21,41 +21,50 @@ _ZIP_STAMP = (2000, 1, 1, 0, 0, 0)
 
 
 def render_xlsx(summary: Summary) -> bytes:
+    """The workbook, streamed (write-only mode): memory does not grow with the cells."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
+    wb = Workbook(write_only=True)
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="E6E6E6")
+    wrap = Alignment(wrap_text=True, vertical="top")
 
-    def sheet(ws, header, rows, widths=None):
-        ws.append(list(header))
-        for cell in ws[1]:
-            cell.font = bold
-            cell.fill = fill
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    def sheet(title, header, count, rows, widths):
+        ws = wb.create_sheet(title)
+        for i, width in enumerate(widths, 1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+        ws.freeze_panes = "B2"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
+        cells = []
+        for name in header:
+            cell = WriteOnlyCell(ws, value=name)
+            cell.font, cell.fill, cell.alignment = bold, fill, wrap
+            cells.append(cell)
+        ws.append(cells)
         for row in rows:
             ws.append([_cell(v) for v in row])
-        ws.freeze_panes = "B2"
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(1, ws.max_row)}"
-        for i, width in enumerate(widths or [], 1):
-            ws.column_dimensions[get_column_letter(i)].width = width
 
-    ws = wb.active
-    ws.title = "概览"
-    sheet(ws, summary.overview_header, (r.cells for r in summary.rows), [28, 7, 16, 36, 10, 12])
-    problems = wb.create_sheet("问题清单")
     sheet(
-        problems,
+        "概览",
+        summary.overview_header,
+        len(summary.rows),
+        (r.cells for r in summary.rows),
+        [28, 7, 16, 36, 10, 12],
+    )
+    sheet(
+        "问题清单",
         PROBLEM_COLUMNS,
+        sum(len(r.result.problems) for r in summary.rows),
         (line for r in summary.rows for line in problem_rows(r)),
         [28, 7, 36, 10, 14, 9, 8, 24, 14, 60],
     )
-    values = wb.create_sheet("关键数字")
     sheet(
-        values,
+        "关键数字",
         ["机关", "年度", "格式", "来源文件", *value_header()],
+        len(summary.rows),
         (
             [
                 r.result.agency,
