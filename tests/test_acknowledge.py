@@ -87,7 +87,8 @@ def test_stale_and_unknown_entries_are_reported(write_report, capsys):
     )
     code, out, _ = run(["check", path], capsys)
     assert code == 1
-    assert "警告 W-ACK acknowledged 第 2 条：已说明的警告 T2-4（proactive.fees.amount）现在没有出现" in out
+    stale = "警告 W-ACK acknowledged 第 2 条：已说明的警告 T2-4（proactive.fees.amount）"
+    assert stale + "现在没有出现" in out
     assert "错误 E-ACK acknowledged 第 3 条：未知的规则「Z-9」" in out
     assert "第 4 条" not in out
 
