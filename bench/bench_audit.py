@@ -13,6 +13,7 @@ Memory is measured at several sizes to show it stays flat.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import statistics
@@ -29,7 +30,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 _PEAK = """
 import resource, subprocess, sys
 subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(usage.ru_maxrss, usage.ru_utime + usage.ru_stime)
 """
 
 
@@ -63,14 +65,16 @@ def write_corpus(folder: Path, count: int) -> None:
             (folder / f"{n:05d}.txt").write_text(page, encoding="utf-8")
 
 
-def audit_once(folder: Path, out: Path, jobs: int) -> tuple[float, int]:
-    """Seconds of one cold ``reportgen audit`` run, and the peak RSS (KB) of its processes."""
+def audit_once(folder: Path, out: Path, jobs: int) -> tuple[float, int, float]:
+    """Seconds of one cold ``reportgen audit`` run, the peak RSS (KB) of its largest
+    process, and the CPU seconds of all its processes (which other load does not inflate)."""
     cmd = [sys.executable, "-m", "reportgen", "audit", str(folder), "-o", str(out), "-j", str(jobs)]
     started = time.perf_counter()
     run = subprocess.run(
         [sys.executable, "-c", _PEAK, *cmd], capture_output=True, text=True, check=True
     )
-    return time.perf_counter() - started, int(run.stdout.strip())
+    peak, cpu = run.stdout.split()
+    return time.perf_counter() - started, int(peak), float(cpu)
 
 
 def main() -> None:
@@ -89,15 +93,17 @@ def main() -> None:
             folder = root / f"in-{size}"
             folder.mkdir()
             write_corpus(folder, size)
-            times, peaks = [], []
+            times, peaks, cpus = [], [], []
             for i in range(args.runs if size == args.count else 1):
-                seconds, peak = audit_once(folder, root / f"out-{size}-{i}", args.jobs)
+                seconds, peak, cpu = audit_once(folder, root / f"out-{size}-{i}", args.jobs)
                 times.append(seconds)
                 peaks.append(peak)
+                cpus.append(cpu)
             print(
-                f"{size} reports, -j {args.jobs}: best {min(times):.2f} s, "
-                f"median {statistics.median(times):.2f} s, worst {max(times):.2f} s "
-                f"({size / min(times):.0f} reports/s); peak memory {max(peaks) / 1024:.0f} MB"
+                f"{size} reports, -j {args.jobs}: wall best {min(times):.2f} s, "
+                f"median {statistics.median(times):.2f} s, worst {max(times):.2f} s; "
+                f"CPU {min(cpus):.1f}–{max(cpus):.1f} s; "
+                f"peak memory {max(peaks) / 1024:.0f} MB; load {os.getloadavg()[0]:.1f}"
             )
 
 

@@ -32,13 +32,14 @@ def write_all(summary: Summary, folder: Path) -> list[Path]:
     except OSError as exc:
         raise OutputError(f"无法创建输出文件夹：{exc.strerror}", file=str(folder)) from None
     written = []
-    for name, data in (
-        ("audit.html", render_html(summary).encode("utf-8")),
-        ("audit.xlsx", render_xlsx(summary)),
-        ("audit.csv", render_csv(summary).encode("utf-8-sig")),
-        ("audit.json", render_json(summary).encode("utf-8")),
-    ):
-        atomic_write_bytes(folder / name, data)
+    renderers = {  # one at a time, so only one big output is in memory at once
+        "audit.html": lambda: render_html(summary).encode("utf-8"),
+        "audit.xlsx": lambda: render_xlsx(summary),
+        "audit.csv": lambda: render_csv(summary).encode("utf-8-sig"),
+        "audit.json": lambda: render_json(summary).encode("utf-8"),
+    }
+    for name, render in renderers.items():
+        atomic_write_bytes(folder / name, render())
         written.append(folder / name)
     texts = [(folder / f"{row.stem}.txt", report_text(row)) for row in summary.rows]
     _write_many(texts)
