@@ -8,7 +8,7 @@ The page is rendered from ``templates/audit/audit.html.j2`` with the rows of
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, BinaryIO
 
 from reportgen.audit.run import ORIGIN_LABELS, STATUS_LABELS, overview_spec
 from reportgen.audit.summary import OVERVIEW_COLUMNS, Summary, completeness_text, rule_names
@@ -30,18 +30,19 @@ def _environment():
     )
 
 
-def render_html(summary: Summary) -> str:
+def write_html(summary: Summary, fh: BinaryIO) -> None:
+    """Stream the page into ``fh`` (Jinja's ``generate``: never the whole page in memory)."""
     env = _environment()
     folder = templates_dir() / "audit"
     names = rule_names()
     rules_seen = sorted({rule for row in summary.rows for rule in row.result.rules})
     years = sorted({row.result.year for row in summary.rows if row.result.year})
     top = max((n for _, _, n, _ in summary.frequent), default=0)
-    return env.get_template("audit.html.j2").render(
+    stream = env.get_template("audit.html.j2").generate(
         css=(folder / "audit.css").read_text(encoding="utf-8"),
         script=(folder / "audit.js").read_text(encoding="utf-8"),
         summary=summary,
-        rows=[_row(row, len(summary.figure_names)) for row in summary.rows],
+        rows=(_row(row, len(summary.figure_names)) for row in summary.rows),
         columns=OVERVIEW_COLUMNS,
         figure_names=summary.figure_names,
         figure_totals=[summary.totals[f["key"]] for f in overview_spec()["figures"]],
@@ -59,6 +60,8 @@ def render_html(summary: Summary) -> str:
             for rule, name, n, reports in summary.frequent
         ],
     )
+    for chunk in stream:
+        fh.write(chunk.encode("utf-8"))
 
 
 def _row(row, figures: int) -> dict[str, Any]:

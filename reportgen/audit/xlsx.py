@@ -14,7 +14,9 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from decimal import Decimal
+from typing import BinaryIO
 
 from reportgen.audit.summary import PROBLEM_COLUMNS, Summary, problem_rows, value_header
 from reportgen.definition import formats
@@ -24,7 +26,7 @@ _STAMP = dt.datetime(2000, 1, 1)
 _ZIP_STAMP = (2000, 1, 1, 0, 0, 0)
 
 
-def render_xlsx(summary: Summary) -> bytes:
+def write_xlsx(summary: Summary, fh: BinaryIO) -> None:
     """The workbook: openpyxl writes each sheet's header, styles and settings, the rows are
     added to the sheet's XML directly (memory and time do not grow with openpyxl's cells)."""
     from openpyxl import Workbook
@@ -36,7 +38,7 @@ def render_xlsx(summary: Summary) -> bytes:
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="E6E6E6")
     wrap = Alignment(wrap_text=True, vertical="top")
-    bodies: dict[str, bytes] = {}
+    bodies: dict[str, Iterator[bytes]] = {}
 
     def sheet(title, header, count, rows, widths):
         ws = wb.create_sheet(title)
@@ -86,20 +88,19 @@ def render_xlsx(summary: Summary) -> bytes:
     wb.properties.created = _STAMP
     out = io.BytesIO()
     wb.save(out)
-    return _stable(out.getvalue(), bodies)
+    _stable(out.getvalue(), bodies, fh)
 
 
 _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def _rows_xml(rows, width: int) -> bytes:
+def _rows_xml(rows, width: int) -> Iterator[bytes]:
     """``<row>`` elements from row 2 on: numbers as ``<v>``, text as inline strings."""
     from xml.sax.saxutils import escape
 
     from openpyxl.utils import get_column_letter
 
     letters = [get_column_letter(i) for i in range(1, width + 1)]
-    out = []
     for r, values in enumerate(rows, 2):
         cells = []
         for letter, value in zip(letters, values, strict=False):
@@ -110,31 +111,31 @@ def _rows_xml(rows, width: int) -> bytes:
             else:
                 text = escape(_BAD_XML.sub("", str(value)))
                 cells.append(f'<c r="{letter}{r}" t="inlineStr"><is><t>{text}</t></is></c>')
-        out.append(f'<row r="{r}">{"".join(cells)}</row>')
-    return "".join(out).encode("utf-8")
+        yield f'<row r="{r}">{"".join(cells)}</row>'.encode()
 
 
-def _stable(data: bytes, rows: dict[str, bytes]) -> bytes:
-    """The same workbook for the same input: fixed modified date and zip entry dates; the
-    sheets named in ``rows`` get those rows after their header row."""
-    out = io.BytesIO()
-    stamp = _STAMP.strftime("%Y-%m-%dT%H:%M:%SZ")
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as src,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
-    ):
+def _stable(data: bytes, rows: dict[str, Iterator[bytes]], fh: BinaryIO) -> None:
+    """Copy openpyxl's package into ``fh`` with fixed dates (the same workbook for the same
+    input), streaming the ``rows`` of each sheet after its header row."""
+    stamp = _STAMP.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(fh, "w") as dst:
         for info in src.infolist():
             content = src.read(info.filename)
             if info.filename == "docProps/core.xml":
                 content = re.sub(
                     rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                    rb"\g<1>" + stamp.encode() + rb"\g<2>",
+                    rb"\g<1>" + stamp + rb"\g<2>",
                     content,
                 )
-            if info.filename in rows:
-                content = content.replace(b"</sheetData>", rows[info.filename] + b"</sheetData>", 1)
             entry = zipfile.ZipInfo(info.filename, _ZIP_STAMP)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
-            dst.writestr(entry, content)
-    return out.getvalue()
+            if info.filename not in rows:
+                dst.writestr(entry, content)
+                continue
+            head, tail = content.split(b"</sheetData>", 1)
+            with dst.open(entry, "w") as out:
+                out.write(head)
+                for chunk in rows[info.filename]:
+                    out.write(chunk)
+                out.write(b"</sheetData>" + tail)

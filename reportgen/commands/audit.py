@@ -48,7 +48,7 @@ def audit_command(
     退出码：0 全部通过（可有警告）；1 有报告原文有误或未完整读出；
     2 有文件无法读取、用法错误或结果无法写入。
     """
-    from reportgen.audit.outputs import FILES, render_json, write_all
+    from reportgen.audit.outputs import FILES, write_all, write_json
     from reportgen.audit.run import (
         INCOMPLETE,
         STATUS_LABELS,
@@ -80,7 +80,9 @@ def audit_command(
     folder = Path(outdir)
     write_all(summary, folder)
     if as_json:
-        sys.stdout.write(render_json(summary))
+        sys.stdout.flush()
+        write_json(summary, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
     else:
         counts = "，".join(
             f"{label} {summary.by_status[key]}"
