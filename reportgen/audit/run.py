@@ -280,6 +280,10 @@ def _check(source: Source, previous: Source | None) -> Audited:
     return result
 
 
+#: Reasons shown per table that was not read completely (the importer gives one per row).
+_REASONS_SHOWN = 3
+
+
 def _unread(info: ImportInfo) -> list[str]:
     """What the import could not read, table by table, in words."""
     out = []
@@ -290,6 +294,9 @@ def _unread(info: ImportInfo) -> list[str]:
         table = tables.get(key)
         name = table.name if table else key
         reasons = sorted({r for p, r in info.skipped.items() if p.split(".")[0] == key})
+        if len(reasons) > _REASONS_SHOWN:
+            more = len(reasons) - _REASONS_SHOWN
+            reasons = [*reasons[:_REASONS_SHOWN], f"另有 {more} 行读不出"]
         what = "原文中没有这张表，或表格是图片" if score == 0 else f"只读出约 {round(score * 100)}%"
         out.append(f"{name}：{what}" + (f"（{'；'.join(reasons)}）" if reasons else ""))
     return out
