@@ -33,6 +33,7 @@ from reportgen.audit.names import agency_key
 from reportgen.definition import _load_yaml, formats
 from reportgen.errors import Problem, ReportgenError, sort_problems
 from reportgen.paths import templates_dir
+from reportgen.render.build import _context
 
 #: Report files (YAML) and the published forms the importer reads, for folder walks.
 REPORT_SUFFIXES = (".yaml", ".yml")
@@ -448,11 +449,3 @@ def _warm() -> None:
         check_text(skeleton(fmt, fmt.first_year))  # builds the model and the rules
     value_columns()
     overview_spec()
-
-
-def _context():
-    """Fork where available: workers start at once, without importing reportgen again."""
-    import multiprocessing
-
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
