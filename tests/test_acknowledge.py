@@ -105,3 +105,13 @@ def test_report_files_written_by_reportgen_keep_the_entries():
     again = check_text(text)
     assert again.report.data["acknowledged"] == outcome.report.data["acknowledged"]
     assert [p.acknowledged for p in again.problems] == ["两件文件当年即被替代"]
+
+
+def test_editing_a_report_with_the_wizard_keeps_the_entries(write_report):
+    from reportgen.wizard.answers import AnswerStore
+
+    entry = f"{{rule: T2-2, where: {WHERE}, reason: 两件文件当年即被替代}}"
+    store = AnswerStore.from_report_file(write_report(report(entry)))
+    fmt = get_format("v2021")
+    again = check_text(dump_report(fmt, store.report_data(fmt)))
+    assert [p.acknowledged for p in again.problems] == ["两件文件当年即被替代"]

@@ -118,9 +118,7 @@ def test_refuses_an_aggregate_among_its_members(county, tmp_path, capsys):
         ),
         encoding="utf-8",
     )
-    code, _, err = run(
-        ["aggregate", *county, stripped, "--agency", COUNTY, "--year", 2024], capsys
-    )
+    code, _, err = run(["aggregate", *county, stripped, "--agency", COUNTY, "--year", 2024], capsys)
     assert code == 1 and "每个数字都等于" in err
     for member in county[:3]:
         assert load_report(member).agency in err

@@ -345,3 +345,25 @@ def test_audit_one_file_in_process(tmp_path, capsys):
         .read_text(encoding="utf-8")
         .endswith("没有发现问题。\n")
     )
+
+
+def test_pairing_keeps_government_and_its_office_apart():
+    from reportgen.audit.run import Source, pair
+
+    def src(name, agency, year):
+        return Source(name, "report", agency, year, "text")
+
+    now = [
+        src("a", "某某县人民政府", 2024),
+        src("b", "某某县人民政府办公室", 2024),
+        src("c", "洪泽区人民政府", 2024),
+        src("d", "廣州市 增城區人民政府", 2024),
+    ]
+    before = [
+        src("a0", "某某县人民政府办公室", 2023),
+        src("c0", "淮安市洪泽区人民政府", 2023),
+        src("d0", "广州市增城区人民政府", 2023),
+        src("x0", "某某县人民政府", 2022),
+    ]
+    found = {k: v.path for k, v in pair(now, before).items()}
+    assert found == {"b": "a0", "c": "c0", "d": "d0"}
