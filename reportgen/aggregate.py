@@ -65,7 +65,7 @@ def load_member(path: str) -> Member:
     from reportgen.validate import check_report
 
     source = read(path)
-    if source.text is None:
+    if not source.readable:
         raise InputError(source.message or "无法读取", file=path)
     outcome = _report_of(source)
     if outcome.report is None:
@@ -79,7 +79,7 @@ def load_member(path: str) -> Member:
     problems = outcome.problems + check_report(outcome.report)
     marker = texts()["members_line"]
     sums_of = []
-    for line in source.text.splitlines():
+    for line in source.report_text().splitlines():
         if line.startswith("# " + marker):
             sums_of = [n for n in line[len("# " + marker) :].split("、") if n]
     return Member(path, outcome.report, problems, sums_of)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import os
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -88,10 +89,34 @@ class Source:
     text: str | None = None  # the report file (as written, or as imported)
     imported: ImportInfo | None = None
     message: str | None = None  # why it could not be read at all
+    #: where ``text`` was put between the passes (None: in ``text``, or the file itself)
+    stored: str | None = None
 
     @property
     def key(self) -> tuple[str, int | None]:
         return agency_key(self.agency), self.year
+
+    @property
+    def readable(self) -> bool:
+        return self.message is None
+
+    def report_text(self) -> str:
+        """The report file's text, wherever the read pass left it."""
+        if self.text is not None:
+            return self.text
+        from reportgen.source import decode
+
+        where = self.stored or self.path
+        return decode(Path(where).read_bytes(), self.path)
+
+    def put_away(self, folder: str, index: int) -> None:
+        """Keep the text on disk between the passes: the main process holds no report text."""
+        if self.text is None:
+            return
+        if self.kind != "report":
+            self.stored = str(Path(folder) / f"{index}.yaml")
+            Path(self.stored).write_text(self.text, encoding="utf-8")
+        self.text = None
 
 
 @dataclass
@@ -234,7 +259,7 @@ def _report_of(source: Source):
     from reportgen.source import parse_text
     from reportgen.validate import build_report
 
-    return build_report(parse_text(source.text, source.path))
+    return build_report(parse_text(source.report_text(), source.path))
 
 
 def _check(source: Source, previous: Source | None) -> Audited:
@@ -242,7 +267,7 @@ def _check(source: Source, previous: Source | None) -> Audited:
     from reportgen.validate import check_report
 
     result = Audited(source.path, source.kind, source.agency, source.year, None, PASSED)
-    if source.text is None:
+    if not source.readable:
         result.status, result.message = UNREADABLE, source.message
         return result
     info = source.imported
@@ -259,7 +284,7 @@ def _check(source: Source, previous: Source | None) -> Audited:
         result.format_id = report.format.id
         result.agency = report.agency
         last = None
-        if previous is not None and previous.text is not None:
+        if previous is not None and previous.readable:
             last = _report_of(previous).report
             if last is not None:
                 result.previous = previous.path
@@ -343,7 +368,7 @@ def pair(sources: list[Source], earlier: list[Source]) -> dict[str, Source]:
     """Last year's report of the same agency, by path, from the inputs or ``earlier``."""
     index: dict[tuple[str, int | None], Source] = {}
     for src in (*earlier, *sources):
-        if src.text is not None and src.year is not None and src.agency:
+        if src.readable and src.year is not None and src.agency:
             index.setdefault(src.key, src)
     by_year: dict[int | None, list[Source]] = {}
     for src in index.values():
@@ -396,6 +421,13 @@ def _check_job(args: tuple[Source, Source | None]) -> Audited:
     return check(*args)
 
 
+def _read_job(args: tuple[int, str, str]) -> Source:
+    index, path, folder = args
+    source = read(path)
+    source.put_away(folder, index)
+    return source
+
+
 def run(
     paths: list[str],
     previous_paths: list[str] | None = None,
@@ -413,8 +445,10 @@ def run(
     if jobs > 1 and len(everything) > 1:
         _warm()
         pool = ProcessPoolExecutor(max_workers=min(jobs, len(everything)), mp_context=_context())
+    store = tempfile.TemporaryDirectory(prefix="reportgen-audit-")
     try:
-        read_sources = list(_map(pool, read, everything, "read", progress))
+        jobs_in = [(i, path, store.name) for i, path in enumerate(everything)]
+        read_sources = list(_map(pool, _read_job, jobs_in, "read", progress))
         sources, earlier = read_sources[: len(paths)], read_sources[len(paths) :]
         pairs = pair(sources, earlier)
         del read_sources, earlier
@@ -424,6 +458,7 @@ def run(
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+        store.cleanup()
 
 
 def _map(pool, func, items: list, stage: str, progress) -> Iterator[Any]:

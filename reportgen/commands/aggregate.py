@@ -123,7 +123,7 @@ def _check_published(path: str, result, compare, describe_difference) -> int:
     from reportgen.audit.run import _report_of, read
 
     source = read(path)
-    if source.text is None:
+    if not source.readable:
         raise InputError(source.message or "无法读取", file=path)
     outcome = _report_of(source)
     if outcome.report is None:
