@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from conftest import report_text
+from test_aggregate import run
 
-from reportgen.cli import main
 from reportgen.definition import get_format
 from reportgen.validate import check_text
 from reportgen.writer import dump_report
@@ -16,13 +15,6 @@ from reportgen.writer import dump_report
 DOCS = "normative_docs: {issued: 0, repealed: 0, in_force: 0}"
 FEWER_IN_FORCE = "normative_docs: {issued: 4, repealed: 0, in_force: 2}"
 WHERE = "proactive.normative_docs.in_force"
-
-
-def run(args, capsys):
-    with pytest.raises(SystemExit) as info:
-        main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return info.value.code, out, err
 
 
 def report(*entries: str) -> str:

@@ -19,6 +19,7 @@ COUNTY = "某某县人民政府"
 
 
 def run(args, capsys):
+    """The command line in-process; arguments may be paths and numbers."""
     with pytest.raises(SystemExit) as info:
         main([str(a) for a in args])
     out, err = capsys.readouterr()

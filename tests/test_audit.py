@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from members import following_year, member_data
+from test_cli_check import run
 
 from reportgen.cli import main
 from reportgen.definition import format_for_year, get_format
@@ -17,13 +18,6 @@ from reportgen.writer import dump_report
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBLISHED = ROOT / "tests" / "data" / "published"
-
-
-def run(args, capsys):
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return info.value.code, out, err
 
 
 def by_source(data, name):
