@@ -31,6 +31,8 @@ COMMANDS = {
     "export": ("reportgen.commands.export", "把报告的表二、表三、表四导出为 Excel 工作簿"),
     "schema": ("reportgen.commands.schema", "输出报告文件的 JSON Schema（供编辑器补全和校验）"),
     "doctor": ("reportgen.commands.doctor", "检查 PDF 所需的字体和系统库"),
+    "audit": ("reportgen.commands.audit", "审核多份报告：问题总览（HTML、XLSX、CSV、JSON）"),
+    "aggregate": ("reportgen.commands.aggregate", "把各成员单位的报告逐格相加，生成本级汇总报告"),
     "serve": ("reportgen.commands.serve", "在浏览器中按官方表格填写报告（本机网页）"),
     "help": ("reportgen.commands.help", "显示全部命令或某个命令的用法"),
 }

@@ -56,21 +56,30 @@ def _print_one(p: Problem, stream: TextIO, console: Any, indent: str, hint: bool
         colour = "red" if p.is_error else "yellow"
         line = Text(indent)
         line.append(p.location + ": ", style="bold")
-        line.append(f"{'错误' if p.is_error else '警告'} {p.rule} ", style=f"bold {colour}")
+        kind = "错误" if p.is_error else "警告（已说明）" if p.acknowledged else "警告"
+        line.append(f"{kind} {p.rule} ", style="dim" if p.acknowledged else f"bold {colour}")
         line.append(p.message)
         console.print(line)
     if p.excerpt:
         _write(stream, console, indent_block(p.excerpt, indent + "    "), "cyan")
-    if p.hint and hint:
+    if p.acknowledged:
+        _write(stream, console, f"{indent}    说明：{p.acknowledged}", "dim")
+    elif p.hint and hint:
         _write(stream, console, f"{indent}    提示：{p.hint}", "dim")
 
 
-def print_summary(files: int, errors: int, warnings: int, stream: TextIO | None = None) -> None:
+def print_summary(
+    files: int, errors: int, warnings: int, stream: TextIO | None = None, explained: int = 0
+) -> None:
     stream = stream or sys.stdout
+    if explained:
+        warnings_text = f"{warnings} 个警告（其中 {explained} 个已说明）"
+    else:
+        warnings_text = f"{warnings} 个警告"
     if errors:
-        text = f"{files} 个文件：{errors} 个错误，{warnings} 个警告"
+        text = f"{files} 个文件：{errors} 个错误，{warnings_text}"
     elif warnings:
-        text = f"{files} 个文件通过检查，有 {warnings} 个警告"
+        text = f"{files} 个文件通过检查，有 {warnings_text}"
     else:
         text = f"{files} 个文件通过检查"
     console = _console(stream)

@@ -7,7 +7,7 @@ the caller reports them all at once.  Exceptions are for what prevents reading a
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 EXIT_OK = 0
@@ -19,9 +19,11 @@ WARNING = "warning"
 SEVERITY_LABELS = {ERROR: "错误", WARNING: "警告"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Problem:
-    """One finding, located in the report file and named in the table's own words."""
+    """One finding, located in the report file and named in the table's own words.
+
+    Slotted: an audit of thousands of reports keeps every problem in memory."""
 
     severity: str
     rule: str
@@ -39,6 +41,8 @@ class Problem:
     path: str | None = None
     #: the line of the file with a caret under the spot (syntax errors)
     excerpt: str | None = None
+    #: the reason given in the report file's ``acknowledged:`` for this warning
+    acknowledged: str | None = None
     #: the problem this one follows from (a row missing because its key was misspelt);
     #: printed under it, see reportgen.cascade
     cause: Problem | None = field(default=None, repr=False, compare=False)
@@ -46,6 +50,17 @@ class Problem:
     @property
     def is_error(self) -> bool:
         return self.severity == ERROR
+
+    @property
+    def open(self) -> bool:
+        """An error, or a warning nobody has explained."""
+        return self.is_error or self.acknowledged is None
+
+    @property
+    def key(self) -> str:
+        """The stable key of the problem (``where:`` of an acknowledgement): the cell or text
+        it is about, never a line number, so it survives edits elsewhere in the file."""
+        return self.path or "|".join(filter(None, (self.table, self.row, self.col))) or "report"
 
     @property
     def location(self) -> str:
@@ -58,11 +73,13 @@ class Problem:
 
     def format(self) -> str:
         """``file:line:col: 错误 T3-1 表三「自然人」列：…`` — the one-line form."""
-        return f"{self.location}: {SEVERITY_LABELS[self.severity]} {self.rule} {self.message}"
+        label = SEVERITY_LABELS[self.severity] + ("（已说明）" if self.acknowledged else "")
+        return f"{self.location}: {label} {self.rule} {self.message}"
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = {name: getattr(self, name) for name in self.__slots__}  # flat: no deep copy
         data["severity_label"] = SEVERITY_LABELS[self.severity]
+        data["key"] = self.key
         data.pop("cause")
         if self.cause is not None:
             c = self.cause

@@ -42,6 +42,14 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
+class Acknowledgement(StrictModel):
+    """A warning the agency has checked and explains (see :mod:`reportgen.acknowledge`)."""
+
+    rule: str = Field(title="规则", min_length=1, max_length=20)
+    where: str = Field(title="位置（问题的键：check --json 的 key）", min_length=1, max_length=200)
+    reason: str = Field(title="说明理由", min_length=1, max_length=500)
+
+
 def _field(annotation: Any, title: str, *, optional: bool, description: str | None = None):
     if optional:
         return (annotation | None, Field(default=None, title=title, description=description))
@@ -170,6 +178,14 @@ def report_model(format_id: str) -> type[BaseModel]:
         ),
         published=(dt.date | None, Field(default=None, title="成文日期（落款日期）")),
         sections=(sections_model, Field(default_factory=sections_model, title="正文各部分")),
+        acknowledged=(
+            list[Acknowledgement] | None,
+            Field(
+                default=None,
+                title="已说明的警告",
+                description="确有原因的警告：规则、位置和理由；错误不能说明",
+            ),
+        ),
         **tables,
     )
 
@@ -182,6 +198,7 @@ TOP_LEVEL = {
     "title": "报告标题",
     "published": "成文日期",
     "sections": "正文各部分",
+    "acknowledged": "已说明的警告",
 }
 
 

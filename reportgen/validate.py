@@ -424,11 +424,14 @@ def check_report(report: Report, previous: Report | None = None) -> list[Problem
 
 
 def check_source(src: Source, previous: Report | None = None) -> Outcome:
+    from reportgen.acknowledge import apply
+
     outcome = build_report(src)
     if outcome.report is not None:
-        problems = sort_problems(outcome.problems + check_report(outcome.report, previous))
+        problems = outcome.problems + check_report(outcome.report, previous)
+        problems = apply(outcome.report, problems, previous=previous is not None)
         kinds = {rule.id: rule.kind for rule in outcome.report.format.rules}
-        outcome.problems = link(problems, kinds)
+        outcome.problems = link(sort_problems(problems), kinds)
     return outcome
 
 

@@ -186,6 +186,10 @@ def dump_report(
         if section.kind == "table":
             out.append("")
             out += _table_lines(fmt.tables[section.key], data, notes)
+    if data.get("acknowledged"):
+        out += ["", _line(0, "acknowledged:", "已说明的警告（规则、位置、理由；错误不能说明）")]
+        for entry in data["acknowledged"]:
+            out.append(f"  - {_mapping({k: entry[k] for k in ('rule', 'where', 'reason')})}")
     return "\n".join(out) + "\n"
 
 

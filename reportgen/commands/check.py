@@ -45,7 +45,7 @@ def check_command(
                 click.echo(f"上一年度报告 {previous} 无法使用：", err=True)
                 print_problems(problems)
             raise SystemExit(EXIT_USAGE) from None
-    errors = warnings = 0
+    errors = warnings = explained = 0
     names = expand(files)
     for entry in names:
         name = entry.file if isinstance(entry, ReportgenError) else entry
@@ -60,9 +60,12 @@ def check_command(
         # what follows from another problem is printed under it, not counted again
         file_errors = sum(p.is_error and p.cause is None for p in problems)
         file_warnings = sum(not p.is_error and p.cause is None for p in problems)
+        file_explained = sum(p.acknowledged is not None and p.cause is None for p in problems)
         errors += file_errors
         warnings += file_warnings
-        if file_errors or (strict and file_warnings):
+        explained += file_explained
+        # --strict: a warning the report explains (acknowledged:) does not fail it
+        if file_errors or (strict and file_warnings > file_explained):
             worst = max(worst, EXIT_INVALID)
         if as_json:
             results.append(
@@ -71,6 +74,7 @@ def check_command(
                     "ok": not file_errors,
                     "errors": file_errors,
                     "warnings": file_warnings,
+                    "explained": file_explained,
                     "problems": [p.to_dict() for p in problems],
                 }
             )
@@ -80,5 +84,5 @@ def check_command(
         single = len(files) == 1 and names == [files[0]]  # one file named: one object
         dump_json(results[0] if single else results)
     else:
-        print_summary(len(names), errors, warnings)
+        print_summary(len(names), errors, warnings, explained=explained)
     raise SystemExit(worst)

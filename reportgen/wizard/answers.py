@@ -52,6 +52,9 @@ def draft_path_for(target: str | Path) -> Path:
     return target.with_name(target.name + DRAFT_SUFFIX)
 
 
+#: The explained warnings of an edited report file (``acknowledged:``), carried over unchanged.
+ACKNOWLEDGED = "acknowledged"
+
 class AnswerStore:
     """Answers by key (see :mod:`reportgen.wizard.questions`), saved as they come."""
 
@@ -203,6 +206,8 @@ class AnswerStore:
         for section in fmt.text_sections:
             if f"sections.{section.key}" not in store:
                 store.set(f"sections.{section.key}", "")
+        if isinstance(data.get("acknowledged"), list):  # kept as written, not asked
+            store.set(ACKNOWLEDGED, data["acknowledged"])
         questions = all_cell_questions(fmt)
         for q in questions:
             for key in q.keys:
@@ -240,6 +245,8 @@ class AnswerStore:
             if key.startswith("sections."):
                 sections[key.removeprefix("sections.")] = value
         data["sections"] = sections
+        if self.values.get(ACKNOWLEDGED):
+            data["acknowledged"] = self.values[ACKNOWLEDGED]
         known = fillable_keys(fmt)
         for key, value in self.values.items():
             if key not in known or value is None:
