@@ -243,22 +243,10 @@ def read_docx(path: Path) -> Document:
 
 
 def read_pdf(path: Path) -> Document:
-    """The text layer, laid out (pypdf layout mode keeps table columns on one line)."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    """Words by their position on the page (:mod:`.pdf_layout`): rows and text lines."""
+    from reportgen.importer.pdf_layout import read_pdf_layout
 
-    try:
-        reader = PdfReader(str(path))
-        pages = [page.extract_text(extraction_mode="layout") for page in reader.pages]
-    except (PdfReadError, OSError, ValueError) as exc:
-        raise InputError(f"无法读取 PDF：{exc}", file=str(path)) from exc
-    lines: list[Line] = []
-    for page_no, text in enumerate(pages, 1):
-        for line_no, raw in enumerate(text.splitlines(), 1):
-            if not raw.strip() or _PAGE_NUMBER.match(raw):
-                continue
-            indent = len(raw) - len(raw.lstrip(" "))
-            lines.append(Line([raw.strip()], f"第{page_no}页第{line_no}行", indented=indent >= 2))
+    lines = read_pdf_layout(path)
     if not any(line.text for line in lines):
         raise InputError(
             "PDF 没有文字层（可能是扫描件）", file=str(path), hint="请先用 OCR 软件识别文字。"
