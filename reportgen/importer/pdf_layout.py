@@ -80,9 +80,9 @@ def join_texts(parts: list[str]) -> str:
 
 def _page_words(page) -> list[Word]:
     raw = page.extract_words(use_text_flow=True, keep_blank_chars=False, x_tolerance=2.5)
-    words = _join_wrapped_values(
+    words = _join_units(_join_wrapped_values(
         [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"]) for w in raw]
-    )
+    ))
     # Physical line numbers, for messages: tops closer than half a line are one line.
     number, last = 0, None
     for word in sorted(words, key=lambda w: w.top):
@@ -110,6 +110,19 @@ def _join_wrapped_values(words: list[Word]) -> list[Word]:
                     joined, min(prev.x0, word.x0), max(prev.x1, word.x1),
                     middle - height / 2, middle + height / 2,
                 )
+                continue
+        out.append(word)
+    return out
+
+
+def _join_units(words: list[Word]) -> list[Word]:
+    """``0`` ``元`` set apart by Chinese–Latin spacing is one value ``0元``."""
+    out: list[Word] = []
+    for word in words:
+        if out and word.text in ("元", "万元") and re.match(r"^[\d,，.．]+$", out[-1].text):
+            prev = out[-1]
+            if abs(word.top - prev.top) < prev.size * 0.5 and 0 <= word.x0 - prev.x1 < prev.size * 0.5:
+                out[-1] = Word(prev.text + word.text, prev.x0, word.x1, prev.top, prev.bottom)
                 continue
         out.append(word)
     return out
@@ -255,7 +268,8 @@ def _bands(rows: list[_Row], rules: list[float]) -> list[tuple[float, float]]:
             bands[-1][1] = max(bands[-1][1], x1)
         else:
             bands.append([x0, x1])
-    left = min(b[0] for b in bands)
+    labels = [w.x1 for row in rows for cell in row.labels for w in cell]
+    left = max(labels) if labels else min(b[0] for b in bands)
     extra: list[tuple[float, float]] = []
     # Ruling lines between two bands that no number crosses split nothing; a column with
     # rules on both sides and no number is a column too.
@@ -289,8 +303,12 @@ def _place(values: list[Word], bands: list[tuple[float, float]]) -> list[str] | 
 def _vertical_rules(page) -> list[tuple[float, float, float]]:
     """(x, top, bottom) of the vertical ruling lines (and rectangle edges) of a page."""
     found = set()
+    width, height = float(page.width), float(page.height)
     for edge in page.edges:
-        if edge.get("orientation") == "v" and edge["bottom"] - edge["top"] > 6:
+        length = edge["bottom"] - edge["top"]
+        if edge["x0"] < 2 or edge["x0"] > width - 2 or length > height * 0.8:
+            continue  # the page's own frame or background, not a table rule
+        if edge.get("orientation") == "v" and length > 6:
             found.add((round(edge["x0"], 0), round(edge["top"], 0), round(edge["bottom"], 0)))
     return sorted(found)
 
@@ -425,7 +443,7 @@ def _join_split_row(before: list[tuple[Line, int | None]], page: list[tuple[Line
     The first label cell of the page's first row is moved back to the last row of the
     previous page when together they make an official row label and apart they do not.
     """
-    from reportgen.importer.labels import index
+    from reportgen.importer.labels import index, key
 
     last = next((i for i in range(len(before) - 1, -1, -1) if before[i][1] is not None), None)
     first = next((i for i, (_, n) in enumerate(page) if n is not None), None)
@@ -434,12 +452,14 @@ def _join_split_row(before: list[tuple[Line, int | None]], page: list[tuple[Line
     (prev, n_prev), (row, n_row) = before[last], page[first]
     head = prev.cells[n_prev - 1]
     labels = index()
-    alone = labels.match(head)
-    if alone is not None and alone.exact:
+
+    def is_row_label(text: str) -> bool:
+        return any(lb.kind == "row" for lb in labels.by_key.get(key(text), []))
+
+    if is_row_label(head):
         return
     for k in range(n_row):
-        joined = labels.match(head + row.cells[k])
-        if joined is None or not joined.exact or joined.label.kind != "row":
+        if not is_row_label(head + row.cells[k]):
             continue
         cells = list(prev.cells)
         cells[n_prev - 1] = head + row.cells[k]
