@@ -79,10 +79,10 @@ def join_texts(parts: list[str]) -> str:
 
 
 def _page_words(page) -> list[Word]:
-    raw = page.extract_words(use_text_flow=True, keep_blank_chars=False, x_tolerance=2.5)
-    words = _join_units(_join_wrapped_values(
-        [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"]) for w in raw]
-    ))
+    raw = page.extract_words(
+        use_text_flow=True, keep_blank_chars=False, x_tolerance=2.5, return_chars=True
+    )
+    words = _join_units(_join_wrapped_values([w for r in raw for w in _split_digits(r)]))
     # Physical line numbers, for messages: tops closer than half a line are one line.
     number, last = 0, None
     for word in sorted(words, key=lambda w: w.top):
@@ -91,6 +91,25 @@ def _page_words(page) -> list[Word]:
             last = word.top
         word.line = number
     return words
+
+
+def _split_digits(raw: dict) -> list[Word]:
+    """A word cut where a number follows Chinese text with a gap (a label and the value
+    of the next cell set close together: ``行政规范性文件`` ``4``)."""
+    chars = raw["chars"]
+    pieces: list[list[dict]] = [[chars[0]]]
+    for prev, char in zip(chars, chars[1:], strict=False):
+        gap = char["x0"] - prev["x1"]
+        if gap >= 1.0 and _CJK.match(prev["text"]) and char["text"].isdigit():
+            pieces.append([])
+        pieces[-1].append(char)
+    if len(pieces) == 1:
+        return [Word(raw["text"], raw["x0"], raw["x1"], raw["top"], raw["bottom"])]
+    return [
+        Word("".join(c["text"] for c in p), p[0]["x0"], p[-1]["x1"],
+             min(c["top"] for c in p), max(c["bottom"] for c in p))
+        for p in pieces
+    ]  # fmt: skip
 
 
 def _join_wrapped_values(words: list[Word]) -> list[Word]:
@@ -103,7 +122,10 @@ def _join_wrapped_values(words: list[Word]) -> list[Word]:
             below = -1 < word.top - prev.bottom < prev.size * 1.2
             overlap = min(prev.x1, word.x1) - max(prev.x0, word.x0) > 0
             joined = prev.text + word.text
-            if below and overlap and re.match(r"^[\d,，.．]+$", prev.text) and _VALUE.match(joined):
+            # Only a long number wraps (a money amount); short numbers one per line are
+            # separate values.
+            long = len(prev.text) >= 8 and len(word.text) < len(prev.text)
+            if below and overlap and long and re.match(r"^[\d,，.．]+$", prev.text) and _VALUE.match(joined):
                 height = prev.size
                 middle = (prev.top + word.bottom) / 2
                 out[-1] = Word(
@@ -161,26 +183,44 @@ def _text(line: list[Word]) -> str:
 
 
 def _furniture(pages: list[tuple[float, list[Word]]]) -> list[set[int]]:
-    """Per page, the indexes of words that are running headers, footers or page numbers."""
-    candidates: list[list[tuple[str, list[int]]]] = []
+    """Per page, the indexes of words that are running headers, footers or page numbers.
+
+    Only lines in the top or bottom band of a page are candidates.  A decorated page
+    number (``- 3 -``, ``第3页 共9页``, ``3/9``) goes; a bare number only when it counts the
+    pages (its difference to the page number is the same on several pages), so a table
+    value that happens to open a page stays; a text line goes when the same line (digits
+    aside) heads or foots several pages.
+    """
+    candidates: list[list[tuple[str, str, list[int]]]] = []
     seen: Counter = Counter()
-    for height, words in pages:
+    offsets: Counter = Counter()
+    for page_no, (height, words) in enumerate(pages, 1):
         found = []
         by_line: dict[int, list[int]] = {}
         for i, word in enumerate(words):
             if word.top < height * _MARGIN or word.bottom > height * (1 - _MARGIN):
                 by_line.setdefault(word.line, []).append(i)
+        page_offsets, page_shapes = set(), set()
         for indexes in by_line.values():
-            text = "".join(words[i].text for i in indexes)
+            text = "".join(words[i].text for i in indexes).strip()
             shape = re.sub(r"\d+", "#", text)
             found.append((text, shape, indexes))
-            seen[shape] += 1
+            if text.isdigit():
+                page_offsets.add(int(text) - page_no)
+            elif re.search(r"[^\W\d_]", text) and len(text) >= 2:
+                page_shapes.add(shape)
+        offsets.update(page_offsets)  # counted once per page
+        seen.update(page_shapes)
         candidates.append(found)
     drop = []
-    for found in candidates:
+    for page_no, found in enumerate(candidates, 1):
         page_drop: set[int] = set()
         for text, shape, indexes in found:
-            if _PAGE_NUMBER.match(text.strip()) or (len(pages) > 1 and seen[shape] >= 2):
+            if text.isdigit():
+                gone = len(pages) > 1 and offsets[int(text) - page_no] >= 2
+            else:
+                gone = bool(_PAGE_NUMBER.match(text)) or (len(pages) > 1 and seen[shape] >= 2)
+            if gone:
                 page_drop.update(indexes)
         drop.append(page_drop)
     return drop
@@ -280,12 +320,20 @@ def _bands(rows: list[_Row], rules: list[float]) -> list[tuple[float, float]]:
             e[0] < b and e[1] > a for e in extra
         ):
             extra.append((a + 1, b - 1))
-    out = sorted([(b[0], b[1]) for b in bands] + extra)
-    return out
+    first_value = min(b[0] for b in bands)
+    if not rules and labels and first_value < max(labels) - 1:
+        # A number stands left of the end of another row's label: there is no label
+        # column, the numbers follow the text at tab stops, and their x says nothing
+        # about blank cells.
+        return []
+    return sorted([(b[0], b[1]) for b in bands] + extra)
 
 
 def _place(values: list[Word], bands: list[tuple[float, float]]) -> list[str] | None:
-    """One cell per band: the value in it or ``""``; None when two values share a band."""
+    """One cell per band: the value in it or ``""``; None when two values share a band
+    (or there are no columns to place them in)."""
+    if not bands:
+        return None
     cells = [""] * len(bands)
     for word in values:
         centre = (word.x0 + word.x1) / 2
