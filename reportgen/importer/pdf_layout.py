@@ -201,8 +201,13 @@ def _furniture(pages: list[tuple[float, list[Word]]]) -> list[set[int]]:
             if word.top < height * _MARGIN or word.bottom > height * (1 - _MARGIN):
                 by_line.setdefault(word.line, []).append(i)
         page_offsets, page_shapes = set(), set()
-        for indexes in by_line.values():
+        ends: set[int] = set()
+        if words:
+            ends = {min(w.line for w in words), max(w.line for w in words)}
+        for number, indexes in by_line.items():
             text = "".join(words[i].text for i in indexes).strip()
+            if text.isdigit() and number not in ends:
+                continue  # a page number is the first or the last line of its page
             shape = re.sub(r"\d+", "#", text)
             found.append((text, shape, indexes))
             if text.isdigit():
