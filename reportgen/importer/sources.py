@@ -198,45 +198,20 @@ def read_html(path: Path) -> Document:
 
 
 def read_docx(path: Path) -> Document:
-    """Paragraphs and table rows in document order; merged cells are given once."""
-    import docx
-    from docx.oxml.ns import qn
+    """Paragraphs and table rows in document order (:mod:`.docx_source`).
 
-    try:
-        document = docx.Document(str(path))
-    except Exception as exc:  # python-docx raises several types for a broken package
-        raise InputError(f"无法读取 DOCX：{exc}", file=str(path)) from exc
+    A ``.docx`` that is really a web page (some programs save HTML under that name) is
+    read as HTML.
+    """
+    import zipfile
 
-    def text_of(el) -> str:
-        paragraphs = el.iter(qn("w:p")) if el.tag != qn("w:p") else [el]
-        out = []
-        for p in paragraphs:
-            out.append("".join(t.text or "" for t in p.iter(qn("w:t"), qn("w:tab"))))
-        return clean_cell(" ".join(out))
+    from reportgen.importer.docx_source import read_docx_lines
 
-    lines: list[Line] = []
-    paragraph_no = 0
-    table_no = 0
-    for el in document.element.body.iterchildren():
-        if el.tag == qn("w:p"):
-            paragraph_no += 1
-            text = text_of(el)
-            if text:
-                lines.append(Line([text], f"第{paragraph_no}段"))
-        elif el.tag == qn("w:tbl"):
-            table_no += 1
-            for row_no, tr in enumerate(el.iter(qn("w:tr")), 1):
-                cells = []
-                for tc in tr.iterchildren(qn("w:tc")):
-                    merge = tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
-                    if merge is not None and merge.get(qn("w:val")) != "restart":
-                        cells.append("")  # covered by the cell above
-                    else:
-                        cells.append(text_of(tc))
-                if any(cells):
-                    ref = f"表{table_no}第{row_no}行"
-                    lines.append(Line(cells, ref, structured=True, exact=True))
-    return Document(lines, "docx", str(path))
+    if not zipfile.is_zipfile(path) and re.search(
+        rb"<(html|body|table|p|div)\b", path.read_bytes()[:4096], re.I
+    ):
+        return read_html(path)
+    return Document(read_docx_lines(path), "docx", str(path))
 
 
 # --------------------------------------------------------------------------- PDF
