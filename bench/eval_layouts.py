@@ -19,10 +19,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import layout_corpus  # noqa: E402
+import layout_corpus
 
-from reportgen.errors import InputError  # noqa: E402
-from reportgen.importer import import_file  # noqa: E402
+from reportgen.errors import InputError
+from reportgen.importer import import_file
 
 
 def main() -> None:

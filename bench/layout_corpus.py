@@ -8,7 +8,8 @@ importer: they are the samples' values, and for seeds ``tests/data/import/seeds.
 Layouts (``layout`` of each manifest entry):
 
 * ``reportgen-html|docx|pdf``: reportgen's own outputs.
-* ``lo-html-pdf``: the HTML as a web page (tables ``width=100%``), printed by LibreOffice: tables without ruling lines, headers repeated
+* ``lo-html-pdf``: the HTML as a web page (tables ``width=100%``), printed by
+  LibreOffice: tables without ruling lines, headers repeated
   on each page, long tables split over pages.
 * ``lo-html-bordered-pdf``: the same page with ``border=1`` tables: ruled tables.
 * ``lo-html-docx``: the web page inside a site layout table (menu cell, content cell)
@@ -69,7 +70,11 @@ def web_page(html: str, *, bordered: bool, layout: bool = False) -> str:
     attributes, which is what LibreOffice reads (it ignores most CSS), and with ``layout``
     a site layout table around the report (menu cell, content cell)."""
     # Inside a layout cell LibreOffice takes width=100% of the page, not of the cell.
-    attrs = ' cellspacing="0" cellpadding="2"' if layout else ' width="100%" cellspacing="0" cellpadding="2"'
+    attrs = (
+        ' cellspacing="0" cellpadding="2"'
+        if layout
+        else ' width="100%" cellspacing="0" cellpadding="2"'
+    )
     if bordered:
         attrs += ' border="1"'
     html = re.sub(r"<table\b", "<table" + attrs, html)
@@ -286,7 +291,9 @@ def seed_cells(name: str) -> dict[str, object]:
         for column, value in values.items():
             if column in ("unit", "precision"):
                 continue
-            cells[f"proactive.{row}.{column}"] = Decimal(str(value)) if column == "amount" else value
+            cells[f"proactive.{row}.{column}"] = (
+                Decimal(str(value)) if column == "amount" else value
+            )
     apps = fmt.tables["applications"].blocks[0]
     columns = [c.key for c in apps.column_leaves]
     table = expected["applications"]

@@ -23,6 +23,7 @@ pdfplumber is imported only when a PDF is read.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -40,7 +41,9 @@ _PAGE_NUMBER = re.compile(
 #: Share of the page height at the top and at the bottom where running headers live.
 _MARGIN = 0.12
 #: A label line that starts with its own number starts a new label cell.
-_NUMBERED = re.compile(r"^(?:\d+[.．、]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)")
+_NUMBERED = re.compile(
+    r"^(?:\d+[.．、]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)"
+)
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
@@ -98,7 +101,7 @@ def _split_digits(raw: dict) -> list[Word]:
     of the next cell set close together: ``行政规范性文件`` ``4``)."""
     chars = raw["chars"]
     pieces: list[list[dict]] = [[chars[0]]]
-    for prev, char in zip(chars, chars[1:], strict=False):
+    for prev, char in itertools.pairwise(chars):
         gap = char["x0"] - prev["x1"]
         if gap >= 1.0 and _CJK.match(prev["text"]) and char["text"].isdigit():
             pieces.append([])
@@ -125,12 +128,21 @@ def _join_wrapped_values(words: list[Word]) -> list[Word]:
             # Only a long number wraps (a money amount); short numbers one per line are
             # separate values.
             long = len(prev.text) >= 8 and len(word.text) < len(prev.text)
-            if below and overlap and long and re.match(r"^[\d,，.．]+$", prev.text) and _VALUE.match(joined):
+            if (
+                below
+                and overlap
+                and long
+                and re.match(r"^[\d,，.．]+$", prev.text)
+                and _VALUE.match(joined)
+            ):
                 height = prev.size
                 middle = (prev.top + word.bottom) / 2
                 out[-1] = Word(
-                    joined, min(prev.x0, word.x0), max(prev.x1, word.x1),
-                    middle - height / 2, middle + height / 2,
+                    joined,
+                    min(prev.x0, word.x0),
+                    max(prev.x1, word.x1),
+                    middle - height / 2,
+                    middle + height / 2,
                 )
                 continue
         out.append(word)
@@ -143,7 +155,10 @@ def _join_units(words: list[Word]) -> list[Word]:
     for word in words:
         if out and word.text in ("元", "万元") and re.match(r"^[\d,，.．]+$", out[-1].text):
             prev = out[-1]
-            if abs(word.top - prev.top) < prev.size * 0.5 and 0 <= word.x0 - prev.x1 < prev.size * 0.5:
+            if (
+                abs(word.top - prev.top) < prev.size * 0.5
+                and 0 <= word.x0 - prev.x1 < prev.size * 0.5
+            ):
                 out[-1] = Word(prev.text + word.text, prev.x0, word.x1, prev.top, prev.bottom)
                 continue
         out.append(word)
@@ -174,8 +189,10 @@ def _text(line: list[Word]) -> str:
             gap = word.x0 - prev.x1
             if gap > word.size:
                 out += "  "
-            elif gap >= word.size * 0.5 or (word is line[-1] and word.value) or not (
-                _CJK.search(prev.text[-1]) or _CJK.search(word.text[0])
+            elif (
+                gap >= word.size * 0.5
+                or (word is line[-1] and word.value)
+                or not (_CJK.search(prev.text[-1]) or _CJK.search(word.text[0]))
             ):
                 out += " "
         out += word.text
@@ -247,7 +264,7 @@ def _value_run_end(words: list[Word], start: int) -> int:
 
 def _is_row(words: list[Word], start: int, end: int) -> bool:
     """A run of values is a table row when it ends its line and stands apart from text."""
-    first, last = words[start], words[end - 1]
+    first, _last = words[start], words[end - 1]
     spread = [b.x0 - a.x1 for a, b in zip(words[start:end], words[start + 1 : end], strict=False)]
     if spread and min(spread) >= first.size * 0.9:
         return not _text_follows(words, end)
@@ -318,7 +335,7 @@ def _bands(rows: list[_Row], rules: list[float]) -> list[tuple[float, float]]:
     extra: list[tuple[float, float]] = []
     # Ruling lines between two bands that no number crosses split nothing; a column with
     # rules on both sides and no number is a column too.
-    for a, b in zip(rules, rules[1:], strict=False):
+    for a, b in itertools.pairwise(rules):
         if b - a < 4 or a < left - 1:
             continue
         if not any(band[0] < b and band[1] > a for band in bands) and not any(
@@ -344,8 +361,11 @@ def _place(values: list[Word], bands: list[tuple[float, float]]) -> list[str] | 
         centre = (word.x0 + word.x1) / 2
         best = min(
             range(len(bands)),
-            key=lambda i: 0 if bands[i][0] <= centre <= bands[i][1]
-            else min(abs(centre - bands[i][0]), abs(centre - bands[i][1])),
+            key=lambda i: (
+                0
+                if bands[i][0] <= centre <= bands[i][1]
+                else min(abs(centre - bands[i][0]), abs(centre - bands[i][1]))
+            ),
         )
         if cells[best]:
             return None
@@ -379,10 +399,13 @@ def _rules_at(rules: list[tuple[float, float, float]], rows: list[_Row]) -> list
 
 
 def _page_lines(
-    page_no: int, words: list[Word], rules: list[tuple[float, float, float]]
+    page_no: int,
+    words: list[Word],
+    rules: list[tuple[float, float, float]],
+    starts: list[tuple[Line, float, float]],
 ) -> list[tuple[Line, int | None]]:
     """The lines of one page: table rows as structured exact lines (with the number of
-    their label cells), the rest as text (None)."""
+    their label cells), the rest as text (None; their start x is added to ``starts``)."""
     items: list[tuple[int, object]] = []  # (order key, payload)
     used = [False] * len(words)
     rows: list[tuple[int, _Row]] = []  # (stream position, row)
@@ -440,23 +463,25 @@ def _page_lines(
                 line.append(word)
                 continue
         text_lines.append((k, [word]))
-    margin = _left_margin([line for _, line in text_lines])
     for k, line in text_lines:
-        text = _text(line)
-        indented = margin is not None and line[0].x0 - margin > line[0].size * 0.8
         ref = f"第{page_no}页第{line[0].line}行"
-        items.append((k, (Line([text], ref, indented=indented), None)))
+        text = Line([_text(line)], ref)
+        starts.append((text, line[0].x0, line[0].size))
+        items.append((k, (text, None)))
     items.sort(key=lambda item: item[0])
     return [payload for _, payload in items]
 
 
-def _left_margin(lines: list[list[Word]]) -> float | None:
-    """The x where most text lines start (the page's left margin)."""
-    starts = Counter(round(line[0].x0) for line in lines if len(_text(line)) >= 8)
-    if not starts:
-        return None
-    best = max(starts.values())
-    return float(min(x for x, n in starts.items() if n == best))
+def _mark_indented(starts: list[tuple[Line, float, float]]) -> None:
+    """A text line that starts right of the document's left margin (the x where most
+    lines start, over all pages) opens a paragraph."""
+    counts = Counter(round(x) for line, x, _ in starts if len(line.text) >= 8)
+    if not counts:
+        return
+    best = max(counts.values())
+    margin = min(x for x, n in counts.items() if n == best)
+    for line, x, size in starts:
+        line.indented = x - margin > size * 0.8
 
 
 def read_pdf_layout(path: Path) -> list[Line]:
@@ -480,13 +505,15 @@ def read_pdf_layout(path: Path) -> list[Line]:
         raise
     drop = _furniture(pages)
     lines: list[tuple[Line, int | None]] = []
+    starts: list[tuple[Line, float, float]] = []
     for page_no, ((_, words), gone, page_rules) in enumerate(
         zip(pages, drop, rules, strict=True), 1
     ):
         kept = [w for k, w in enumerate(words) if k not in gone]
-        page = _page_lines(page_no, kept, page_rules)
+        page = _page_lines(page_no, kept, page_rules, starts)
         _join_split_row(lines, page)
         lines.extend(page)
+    _mark_indented(starts)
     return [line for line, _ in lines]
 
 
