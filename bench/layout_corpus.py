@@ -21,6 +21,8 @@ Layouts (``layout`` of each manifest entry):
   (the manifest lists them: they must come out blank, not 0 and not shifted).
 * ``lo-narrow-pdf``: reportgen's DOCX with value columns so narrow that headers are set one
   character per line, printed by LibreOffice.
+* ``chromium-pdf`` / ``chromium-blank-pdf``: the web page (and the one with emptied cells)
+  printed to PDF by headless Chromium, as a reader saves a page from the browser.
 * ``seed-lo-pdf|html|docx``: the seed texts opened and saved by LibreOffice.
 
 Usage: ``python bench/layout_corpus.py OUT_DIR`` (writes ``OUT_DIR/manifest.json``).
@@ -46,6 +48,21 @@ SEED_NAMES = sorted(p.name for p in SEEDS.glob("00[0-4]_*.txt"))
 BLANK_SAMPLES = ("001-wendeng-gxj-2020", "003-shangqiu-gxj-2021")
 BLANK_EVERY = 5
 NARROW_SAMPLES = ("000-jieyang-gxj-2020", "003-shangqiu-gxj-2021")
+
+
+def chromium(pages: list[Path], outdir: Path) -> None:
+    """Print web pages to PDF with headless Chromium, as a reader's browser does."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        return
+    outdir.mkdir(parents=True, exist_ok=True)
+    for page in pages:
+        target = outdir / f"{page.stem}.pdf"
+        subprocess.run(
+            [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+             f"--print-to-pdf={target}", page.as_uri()],
+            check=False, capture_output=True, timeout=120,
+        )  # fmt: skip
 
 
 def soffice(target: str, files: list[Path], outdir: Path, infilter: str | None = None) -> None:
@@ -207,6 +224,8 @@ def build(out: Path) -> list[dict]:
     # sets wider than the page (its right part would be cut off).
     soffice(pdf, [*(out / "lo-web-docx").glob("*.docx")], out / "lo-html-docx-pdf")
     soffice(pdf, [*built.glob("*.docx")], out / "lo-word-pdf")
+    chromium(web_pages, out / "chromium-pdf")
+    chromium([*blank.glob("*.html")], out / "chromium-blank-pdf")
 
     for sample in SAMPLES:
         stem = sample.stem
@@ -216,9 +235,10 @@ def build(out: Path) -> list[dict]:
         add(out / "lo-html-docx-pdf" / f"{stem}.pdf", "lo-html-docx-pdf", sample=sample.name)
         add(out / "lo-word-pdf" / f"{stem}.pdf", "lo-word-pdf", sample=sample.name)
         add(out / "lo-narrow-pdf" / f"{stem}.pdf", "lo-narrow-pdf", sample=sample.name)
-        for layout, d in (("lo-blank-pdf", "lo-blank-pdf"),
-                          ("lo-blank-bordered-pdf", "lo-blank-bordered-pdf")):  # fmt: skip
-            add(out / d / f"{stem}.pdf", layout, sample=sample.name, blank=blanked.get(stem))
+        add(out / "chromium-pdf" / f"{stem}.pdf", "chromium-pdf", sample=sample.name)
+        for layout in ("lo-blank-pdf", "lo-blank-bordered-pdf", "chromium-blank-pdf"):
+            path = out / layout / f"{stem}.pdf"
+            add(path, layout, sample=sample.name, blank=blanked.get(stem))
 
     seeds = out / "seeds"
     seeds.mkdir(exist_ok=True)

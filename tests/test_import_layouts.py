@@ -59,7 +59,8 @@ def _entries(corpus, layout: str) -> list[dict]:
 LAYOUTS = [
     "reportgen-pdf", "reportgen-docx", "lo-html-pdf", "lo-html-bordered-pdf", "lo-html-docx",
     "lo-html-docx-pdf", "lo-word-pdf", "lo-narrow-pdf", "lo-blank-pdf",
-    "lo-blank-bordered-pdf", "seed-lo-pdf", "seed-lo-docx",
+    "lo-blank-bordered-pdf", "chromium-pdf", "chromium-blank-pdf", "seed-lo-pdf",
+    "seed-lo-docx",
 ]  # fmt: skip
 
 
@@ -87,7 +88,10 @@ def test_every_cell_of_every_file(corpus, layout):
 
 def test_blank_cells_come_out_blank_not_zero(corpus):
     out, _ = corpus
-    entries = _entries(corpus, "lo-blank-bordered-pdf") + _entries(corpus, "lo-blank-pdf")
+    entries = [
+        e for layout in ("lo-blank-bordered-pdf", "lo-blank-pdf", "chromium-blank-pdf")
+        for e in _entries(corpus, layout)
+    ]  # fmt: skip
     checked = 0
     for entry in entries:
         assert entry["blank"]
@@ -99,7 +103,7 @@ def test_blank_cells_come_out_blank_not_zero(corpus):
             assert got[path] == "blank", (entry["file"], path, got[path])
             checked += 1
         assert "原文空白" in result.to_yaml()
-    assert checked >= 40
+    assert checked >= 60
 
 
 def _assert_sections(result, entry: dict) -> None:
@@ -122,6 +126,20 @@ def test_sections_and_titles_from_pdf(corpus, layout):
     out, _ = corpus
     for entry in _entries(corpus, layout):
         _assert_sections(import_file(out / entry["file"]), entry)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="LibreOffice saves a text document as HTML in one <pre>; the HTML reader "
+    "does not yet split a <pre> at its line breaks (sources.html_lines)",
+)
+def test_seed_saved_as_html_by_libreoffice(corpus):
+    out, _ = corpus
+    entry = _entries(corpus, "seed-lo-html")[0]
+    result = import_file(out / entry["file"])
+    want = layout_corpus.expected_cells(entry)
+    got = layout_corpus.imported_cells(result)
+    assert {p: got[p] for p in want} == want
 
 
 # --------------------------------------------------------------------------- material

@@ -24,7 +24,9 @@ pdfplumber is imported only when a PDF is read.
 from __future__ import annotations
 
 import itertools
+import logging
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,10 +98,18 @@ def _page_words(page) -> list[Word]:
     return words
 
 
+#: Kangxi radicals (U+2F00–U+2FD5) that some PDF fonts map their ideographs to
+#: (``⼯`` for 工 in Chromium's output): NFKC gives the ideograph back.
+_RADICALS = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2F00, 0x2FD6)}
+
+
 def _split_digits(raw: dict) -> list[Word]:
     """A word cut where a number follows Chinese text with a gap (a label and the value
     of the next cell set close together: ``行政规范性文件`` ``4``)."""
     chars = raw["chars"]
+    if any(0x2F00 <= ord(c["text"][0]) <= 0x2FD5 for c in chars if c["text"]):
+        chars = [{**c, "text": c["text"].translate(_RADICALS)} for c in chars]
+        raw = {**raw, "text": "".join(c["text"] for c in chars)}
     pieces: list[list[dict]] = [[chars[0]]]
     for prev, char in itertools.pairwise(chars):
         gap = char["x0"] - prev["x1"]
@@ -489,6 +499,9 @@ def read_pdf_layout(path: Path) -> list[Line]:
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
 
+    # pdfminer logs font quirks (``Could not get FontBBox``) as warnings: not the user's
+    # business, the text is read all the same.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         with pdfplumber.open(str(path)) as pdf:
             pages = []
