@@ -55,7 +55,7 @@ def main() -> None:
         t[0] += right
         t[1] += total
         t[2] += 1
-        t[3] += int(total > 0 and right == total)
+        t[3] += int(result is not None and result.complete)
         if wrong or error:
             failures.append((entry["file"], error or f"{len(wrong)} wrong: {', '.join(wrong[:4])}"))
     print(f"{'layout':26} {'files':>5} {'complete':>8} {'cells':>11} {'exact':>7}")

@@ -179,11 +179,11 @@ def build(out: Path) -> list[dict]:
     manifest: list[dict] = []
 
     def add(path: Path, layout: str, *, sample: str | None = None, seed: str | None = None,
-            blank: list[str] | None = None) -> None:  # fmt: skip
+            blank: list[str] | None = None, published: str | None = None) -> None:  # fmt: skip
         if path.is_file():
             manifest.append({
                 "file": str(path.relative_to(out)), "layout": layout, "sample": sample,
-                "seed": seed, "blank": blank or [],
+                "seed": seed, "published": published, "blank": blank or [],
             })  # fmt: skip
 
     for sample in SAMPLES:
@@ -256,7 +256,7 @@ def build(out: Path) -> list[dict]:
             add(out / layout / f"{stem}.{ext}", layout, seed=name)
     for name in ("008.pdf", "009.pdf"):
         shutil.copy(SEEDS / name, out / name)
-        add(out / name, "published-wps-pdf")
+        add(out / name, "published-wps-pdf", published=name)
     (out / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8"
     )
@@ -293,7 +293,39 @@ def expected_cells(entry: dict) -> dict[str, object]:
         return cells
     if entry.get("seed"):
         return seed_cells(entry["seed"])
+    if entry.get("published"):
+        return published_cells(entry["published"])
     return {}
+
+
+def _table_cells(expected: dict, fmt, rows: list) -> dict[str, object]:
+    """Cells of a hand-written table 三 (row path → 7 values) and table 四 (15 values)."""
+    columns = [c.key for c in fmt.tables["applications"].blocks[0].column_leaves]
+    cells: dict[str, object] = {}
+    for path in rows:
+        for column, value in zip(columns, expected["applications"][path], strict=True):
+            cells[f"applications.{path}.{column}"] = value
+    paths = [f"appeals.{g}.{k}" for g in APPEAL_GROUPS for k in APPEAL_LEAVES]
+    cells.update(zip(paths, expected["appeals"], strict=True))
+    return cells
+
+
+def published_cells(name: str) -> dict[str, object]:
+    """The hand-written cells of a published PDF (tests/data/import/published_pdfs.yaml)."""
+    from decimal import Decimal
+
+    import yaml
+
+    from reportgen.definition import get_format
+
+    data = (ROOT / "tests/data/import/published_pdfs.yaml").read_text("utf-8")
+    expected = yaml.safe_load(data)[name]
+    cells: dict[str, object] = {}
+    for row, values in expected["proactive"].items():
+        for column, value in values.items():
+            cells[f"proactive.{row}.{column}"] = Decimal(value) if column == "amount" else value
+    cells.update(_table_cells(expected, get_format("v2021"), list(expected["applications"])))
+    return cells
 
 
 def seed_cells(name: str) -> dict[str, object]:
