@@ -12,6 +12,8 @@ SYSTEM_PACKAGES=(
   libharfbuzz-subset0     # WeasyPrint subsets CJK fonts ~30x faster with it
   libpango-1.0-0 libpangoft2-1.0-0 fontconfig
   poppler-utils           # pdftotext/pdftoppm, used by the tests and for looking at PDFs
+  libreoffice-writer      # converts test reports to PDF/DOCX as agencies do (import tests)
+  chromium                # prints test web pages to PDF as a browser does (import tests)
 )
 
 if command -v apt-get >/dev/null 2>&1; then
