@@ -25,6 +25,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 from reportgen.errors import InputError
+from reportgen.importer.cjk_text import join_texts
 from reportgen.importer.sources import Line, clean_cell
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -33,7 +34,6 @@ _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationsh
 _OFFICE_DOC = "/officeDocument"
 #: Wrappers whose content counts as if it stood in their place.
 _WRAPPERS = {f"{W}sdt", f"{W}sdtContent", f"{W}customXml", f"{W}smartTag", f"{W}ins"}
-_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
 def _children(el):
@@ -175,18 +175,6 @@ def _paragraph_parts(p) -> list[str]:
     return [clean_cell(part) for part in parts]
 
 
-def _join(texts: list[str]) -> str:
-    """Paragraphs of one cell: no space between Chinese characters, one otherwise."""
-    out = ""
-    for text in texts:
-        if not text:
-            continue
-        if out and not (_CJK.search(out[-1]) or _CJK.search(text[0])):
-            out += " "
-        out += text
-    return out
-
-
 # --------------------------------------------------------------------------- walk
 
 
@@ -225,7 +213,7 @@ class _Reader:
                 prefix = self.numbering.prefix(child)
                 text = " ".join(part for part in _paragraph_parts(child) if part)
                 texts.append(clean_cell(prefix + text))
-        return _join(texts)
+        return join_texts(texts)
 
     def table(self, tbl) -> None:
         if tbl.find(f".//{W}tc//{W}tbl") is not None:

@@ -32,7 +32,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.errors import InputError
-from reportgen.importer.sources import Line, clean_cell
+from reportgen.importer.cjk_text import CJK as _CJK
+from reportgen.importer.cjk_text import join_texts
+from reportgen.importer.sources import Line
 
 #: Words that are values of a table cell: a number, or a mark a report puts in a blank cell.
 _VALUE = re.compile(r"^(?:[+\-−－]?\d[\d,，]*(?:[.．]\d+)?(?:万元|元)?|[-/—－／\\–]|——)$")
@@ -46,7 +48,6 @@ _MARGIN = 0.12
 _NUMBERED = re.compile(
     r"^(?:\d+[.．、]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)"
 )
-_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
 @dataclass
@@ -65,19 +66,6 @@ class Word:
     @property
     def value(self) -> bool:
         return bool(_VALUE.match(self.text))
-
-
-def join_texts(parts: list[str]) -> str:
-    """Join the lines of one cell: no space between Chinese characters, one otherwise."""
-    out = ""
-    for part in parts:
-        part = part.strip()
-        if not part:
-            continue
-        if out and not (_CJK.search(out[-1]) or _CJK.search(part[0])):
-            out += " "
-        out += part
-    return clean_cell(out)
 
 
 # --------------------------------------------------------------------------- pages
@@ -324,9 +312,8 @@ def _cell_text(cell: list[Word]) -> str:
 
 @dataclass
 class _Row:
-    labels: list[list[Word]]
+    labels: list[list[Word]]  # label cells, each its words
     values: list[Word]
-    header: list[list[Word]]  # cells of the lines just before it, not part of the row
 
 
 def _bands(rows: list[_Row], rules: list[float]) -> list[tuple[float, float]]:
@@ -418,7 +405,6 @@ def _page_lines(
     their label cells), the rest as text (None; their start x is added to ``starts``)."""
     items: list[tuple[int, object]] = []  # (order key, payload)
     used = [False] * len(words)
-    rows: list[tuple[int, _Row]] = []  # (stream position, row)
     i = 0
     prev_end = 0
     groups: list[list[tuple[int, _Row]]] = []
@@ -431,20 +417,17 @@ def _page_lines(
             i = end
             continue
         first_x = words[i].x0
-        # Walk back over the label cells: words left of the numbers, back to the last row.
+        # Walk back over the label cells: words left of the numbers, back to the last row
+        # (a stray number ends the walk too).
         j = i
         while j > prev_end and words[j - 1].x1 <= first_x + 1 and not words[j - 1].value:
             j -= 1
-        # A page number or stray number between rows ends the walk too.
-        label_words = words[j:i]
-        header_words = words[prev_end:j]
-        row = _Row(_cells(label_words), words[i:end], _cells(header_words))
+        row = _Row(_cells(words[j:i]), words[i:end])
         for k in range(j, end):
             used[k] = True
-        if header_words or not groups:
-            groups.append([])
+        if j > prev_end or not groups:
+            groups.append([])  # a caption, header or text stands between: a new group
         groups[-1].append((i, row))
-        rows.append((i, row))
         prev_end = end
         i = end
     for group in groups:
