@@ -26,7 +26,6 @@ from __future__ import annotations
 import itertools
 import logging
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +33,7 @@ from pathlib import Path
 from reportgen.errors import InputError
 from reportgen.importer.cjk_text import CJK as _CJK
 from reportgen.importer.cjk_text import join_texts
+from reportgen.importer.radicals import RADICALS
 from reportgen.importer.sources import Line
 
 #: Words that are values of a table cell: a number, or a mark a report puts in a blank cell.
@@ -86,17 +86,14 @@ def _page_words(page) -> list[Word]:
     return words
 
 
-#: Kangxi radicals (U+2F00–U+2FD5) that some PDF fonts map their ideographs to
-#: (``⼯`` for 工 in Chromium's output): NFKC gives the ideograph back.
-_RADICALS = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2F00, 0x2FD6)}
-
-
 def _split_digits(raw: dict) -> list[Word]:
     """A word cut where a number follows Chinese text with a gap (a label and the value
     of the next cell set close together: ``行政规范性文件`` ``4``)."""
     chars = raw["chars"]
-    if any(0x2F00 <= ord(c["text"][0]) <= 0x2FD5 for c in chars if c["text"]):
-        chars = [{**c, "text": c["text"].translate(_RADICALS)} for c in chars]
+    if any(0x2E80 <= ord(c["text"][0]) <= 0x2FD5 for c in chars if c["text"]):
+        # Radicals a font maps its ideographs to (``⺠`` for 民, ``⼯`` for 工 in
+        # Chromium's output) are the ideographs.
+        chars = [{**c, "text": c["text"].translate(RADICALS)} for c in chars]
         raw = {**raw, "text": "".join(c["text"] for c in chars)}
     pieces: list[list[dict]] = [[chars[0]]]
     for prev, char in itertools.pairwise(chars):
