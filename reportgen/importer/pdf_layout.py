@@ -345,6 +345,46 @@ def _bands(rows: list[_Row], rules: list[float]) -> list[tuple[float, float]]:
     return sorted([(b[0], b[1]) for b in bands] + extra)
 
 
+def _header_columns(
+    header: list[Word], row: _Row, bands: list[tuple[float, float]]
+) -> list[tuple[float, float]]:
+    """The columns of a table of one row (table 四) from its header's leaf cells.
+
+    With one row the numbers alone cannot show a blank cell.  The header cells that have no
+    other header cell under them are the columns; they are taken only when every number
+    falls inside one of them, each in its own, and there are more of them than numbers.
+    """
+    cells = [c for c in _cells(header) if min(w.x0 for w in c) >= _left_of(row) - 1]
+    boxes = [(min(w.x0 for w in c), max(w.x1 for w in c), max(w.bottom for w in c)) for c in cells]
+    leaves = sorted(
+        (x0, x1)
+        for x0, x1, bottom in boxes
+        if not any(
+            o[0] < x1 and o[1] > x0 and o[2] > bottom + 1 and (o[0], o[1]) != (x0, x1)
+            for o in boxes
+        )
+    )
+    if len(leaves) <= len(row.values):
+        return bands
+    size = row.values[0].size
+    taken = set()
+    for word in row.values:
+        centre = (word.x0 + word.x1) / 2
+        inside = [
+            k for k, (x0, x1) in enumerate(leaves) if x0 - size / 2 <= centre <= x1 + size / 2
+        ]
+        if len(inside) != 1 or inside[0] in taken:
+            return bands
+        taken.add(inside[0])
+    return leaves
+
+
+def _left_of(row: _Row) -> float:
+    """Where a row's values begin: right of its labels, or at its first value."""
+    labels = [w.x1 for cell in row.labels for w in cell]
+    return max(labels) if labels else row.values[0].x0
+
+
 def _place(values: list[Word], bands: list[tuple[float, float]]) -> list[str] | None:
     """One cell per band: the value in it or ``""``; None when two values share a band
     (or there are no columns to place them in)."""
@@ -405,6 +445,7 @@ def _page_lines(
     i = 0
     prev_end = 0
     groups: list[list[tuple[int, _Row]]] = []
+    headers: list[list[Word]] = []  # per group, the words between it and what is before
     while i < len(words):
         if not words[i].value:
             i += 1
@@ -424,12 +465,15 @@ def _page_lines(
             used[k] = True
         if j > prev_end or not groups:
             groups.append([])  # a caption, header or text stands between: a new group
+            headers.append(words[prev_end:j])
         groups[-1].append((i, row))
         prev_end = end
         i = end
-    for group in groups:
+    for group, header in zip(groups, headers, strict=True):
         members = [r for _, r in group]
         bands = _bands(members, _rules_at(rules, members))
+        if len(members) == 1 and bands:
+            bands = _header_columns(header, members[0], bands)
         for position, row in group:
             cells = _place(row.values, bands)
             if cells is None:  # columns do not line up: give the numbers as they are
