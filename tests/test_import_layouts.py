@@ -206,7 +206,8 @@ NUMBERING = (
 def _wps_like(source: Path, target: Path) -> None:
     """reportgen's DOCX as a web page saved by WPS: the report inside a layout table
     inside a layout table, empty paragraphs around every table cell's text, section
-    headings numbered automatically (their ``一、`` not typed), rows in content controls."""
+    headings numbered automatically (their ``一、`` not typed), rows in content controls,
+    cells spanning columns written as old-style ``hMerge`` runs instead of ``gridSpan``."""
     with zipfile.ZipFile(source) as zin:
         parts = {name: zin.read(name) for name in zin.namelist()}
     root = etree.fromstring(parts["word/document.xml"])
@@ -230,6 +231,20 @@ def _wps_like(source: Path, target: Path) -> None:
     for tc in list(body.iter(f"{W}tc")):
         tc.insert(1 if tc.find(f"{W}tcPr") is not None else 0, etree.Element(f"{W}p"))
         tc.append(etree.Element(f"{W}p"))
+    merged = 0
+    for span in list(body.iter(f"{W}gridSpan")):
+        tc = span.getparent().getparent()
+        n = int(span.get(f"{W}val"))
+        span.getparent().remove(span)
+        etree.SubElement(tc.find(f"{W}tcPr"), f"{W}hMerge").set(f"{W}val", "restart")
+        for _ in range(n - 1):
+            follower = etree.Element(f"{W}tc")
+            props = etree.SubElement(follower, f"{W}tcPr")
+            etree.SubElement(props, f"{W}hMerge").set(f"{W}val", "continue")
+            etree.SubElement(follower, f"{W}p")
+            tc.addnext(follower)
+        merged += 1
+    assert merged > 10
     for tr in list(body.iter(f"{W}tr"))[::3]:
         sdt = etree.Element(f"{W}sdt")
         tr.addprevious(sdt)
