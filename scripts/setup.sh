@@ -13,7 +13,9 @@ SYSTEM_PACKAGES=(
   libharfbuzz-subset0     # WeasyPrint subsets CJK fonts ~30x faster with it
   libpango-1.0-0 libpangoft2-1.0-0 fontconfig
   poppler-utils           # pdftotext/pdftoppm, used by the tests and for looking at PDFs
-  chromium chromium-driver  # headless browser for the tests of reportgen serve (selenium)
+  chromium chromium-driver  # headless browser: tests of reportgen serve (selenium), PDFs as
+                            # a browser prints them (import tests), screenshots
+  libreoffice-writer-nogui libreoffice-calc-nogui  # PDF/DOCX/XLSX as agencies save them (tests)
 )
 
 if command -v apt-get >/dev/null 2>&1; then

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from reportgen import textclean
 from reportgen.errors import InputError
-from reportgen.importer.guard import check_zip, clean_document, read_published, unreadable
+from reportgen.importer.guard import check_zip, clean_document, read_published
 
 _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _PAGE_NUMBER = re.compile(
@@ -198,76 +198,28 @@ def read_html(path: Path, data: bytes) -> Document:
 
 
 def read_docx(path: Path, data: bytes) -> Document:
-    """Paragraphs and table rows in document order; merged cells are given once."""
-    import io
+    """Paragraphs and table rows in document order (:mod:`.docx_source`).
 
-    import docx
-    from docx.oxml.ns import qn
+    A ``.docx`` that is really a web page (some programs save HTML under that name) is
+    read as HTML.
+    """
 
+    from reportgen.importer.docx_source import read_docx_lines
+
+    if not data.startswith(b"PK") and re.search(rb"<(html|body|table|p|div)\b", data[:4096], re.I):
+        return read_html(path, data)
     check_zip(data, str(path))
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # python-docx raises several types for a broken package
-        raise unreadable("DOCX", exc, str(path)) from None
-
-    def text_of(el) -> str:
-        paragraphs = el.iter(qn("w:p")) if el.tag != qn("w:p") else [el]
-        out = []
-        for p in paragraphs:
-            out.append("".join(t.text or "" for t in p.iter(qn("w:t"), qn("w:tab"))))
-        return clean_cell(" ".join(out))
-
-    lines: list[Line] = []
-    paragraph_no = 0
-    table_no = 0
-    for el in document.element.body.iterchildren():
-        if el.tag == qn("w:p"):
-            paragraph_no += 1
-            text = text_of(el)
-            if text:
-                lines.append(Line([text], f"第{paragraph_no}段"))
-        elif el.tag == qn("w:tbl"):
-            table_no += 1
-            for row_no, tr in enumerate(el.iter(qn("w:tr")), 1):
-                cells = []
-                for tc in tr.iterchildren(qn("w:tc")):
-                    merge = tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
-                    if merge is not None and merge.get(qn("w:val")) != "restart":
-                        cells.append("")  # covered by the cell above
-                    else:
-                        cells.append(text_of(tc))
-                if any(cells):
-                    ref = f"表{table_no}第{row_no}行"
-                    lines.append(Line(cells, ref, structured=True, exact=True))
-    return Document(lines, "docx", str(path))
+    return Document(read_docx_lines(path, data), "docx", str(path))
 
 
 # --------------------------------------------------------------------------- PDF
 
 
 def read_pdf(path: Path, data: bytes) -> Document:
-    """The text layer, laid out (pypdf layout mode keeps table columns on one line)."""
-    import io
-    import logging
-    import warnings
+    """Words by their position on the page (:mod:`.pdf_layout`): rows and text lines."""
+    from reportgen.importer.pdf_layout import read_pdf_layout
 
-    from pypdf import PdfReader
-
-    logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its English warnings
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            reader = PdfReader(io.BytesIO(data))
-            pages = [page.extract_text(extraction_mode="layout") for page in reader.pages]
-    except Exception as exc:  # pypdf raises many kinds for a broken or hostile file
-        raise unreadable("PDF", exc, str(path)) from None
-    lines: list[Line] = []
-    for page_no, text in enumerate(pages, 1):
-        for line_no, raw in enumerate(text.splitlines(), 1):
-            if not raw.strip() or _PAGE_NUMBER.match(raw):
-                continue
-            indent = len(raw) - len(raw.lstrip(" "))
-            lines.append(Line([raw.strip()], f"第{page_no}页第{line_no}行", indented=indent >= 2))
+    lines = read_pdf_layout(path, data)
     if not any(line.text for line in lines):
         raise InputError(
             "PDF 没有文字层（可能是扫描件）", file=str(path), hint="请先用 OCR 软件识别文字。"
