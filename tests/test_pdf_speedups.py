@@ -91,6 +91,67 @@ def test_weasyprint_import_runs_no_compiler(tmp_path):
     assert "gcc" not in names and "ld'" not in names
 
 
+def _pages() -> list:
+    from conftest import report_text
+
+    pages = [pytest.param(p, id=p.stem) for p in SAMPLES]
+    return pages + [pytest.param(year, id=f"report_text-{year}") for year in (2024, 2020)]
+
+
+@pytest.mark.parametrize("source", _pages())
+def test_speedups_keep_every_pdf_byte_identical(source, tmp_path):
+    """Each sample and both formats: as WeasyPrint and pydyf are released, then patched
+    twice (the second time every remembered subset and compressed stream is reused)."""
+    if isinstance(source, int):
+        from conftest import report_text
+
+        path = tmp_path / "report.yaml"
+        path.write_text(report_text(source), encoding="utf-8")
+        source = path
+    page = print_html(check_file(source).report)
+    same_id = _identifier(page)
+    weasy.load()
+    with weasy.as_released():
+        released = html_to_pdf(page, identifier=same_id)
+    first, again = (html_to_pdf(page, identifier=same_id) for _ in range(2))
+    assert first == released and again == released
+
+
+def test_as_released_undoes_each_patch_and_puts_it_back():
+    import pydyf
+
+    weasy.load()
+    assert weasy._patchable() and weasy._PATCHES
+    for owner, name, _, replacement in weasy._PATCHES:
+        assert owner.__dict__[name] is replacement
+    with weasy.as_released():
+        for owner, name, original, _ in weasy._PATCHES:
+            assert owner.__dict__[name] is original
+        assert isinstance(pydyf.zlib.compressobj(level=9), type(__import__("zlib").compressobj()))
+    assert all(owner.__dict__[name] is new for owner, name, _, new in weasy._PATCHES)
+
+
+def test_remembered_compression_is_zlibs_own():
+    import random
+    import zlib
+
+    remembering = weasy._RememberingZlib(zlib)
+    remembering.BUDGET = 200_000
+    rng = random.Random(14)
+    blobs = [bytes(rng.getrandbits(8) for _ in range(n)) * 3 for n in (10, 5_000, 20_000)]
+    blobs += [b"0 0 m 10 10 l S\n" * 4_000, "政府信息公开".encode() * 3_000]
+    for _ in range(2):  # the second round is served from memory where kept
+        for data in blobs:
+            compressor = remembering.compressobj(level=9)
+            out = compressor.compress(data[:7]) + compressor.compress(data[7:])
+            out += compressor.flush()
+            plain = zlib.compressobj(level=9)
+            assert out == plain.compress(data) + plain.flush()
+            assert zlib.decompress(out) == data
+    assert remembering._size <= remembering.BUDGET
+    assert all(len(data) >= remembering.SMALLEST for _, data in remembering._known)
+
+
 # ------------------------------------------------------------------ build --watch
 
 

@@ -15,6 +15,13 @@ Three costs around WeasyPrint are not typesetting and are removed here:
 * **Font data.**  Every document copied each font it uses (a CJK collection is ~20 MB)
   out of HarfBuzz into Python to embed a subset of it: 25 ms and ~60 MB a document.  The
   documents now read the font data in place (see :func:`_share_font_data`).
+* **PDF objects written twice.**  With a document identifier, pydyf serialises (and
+  compresses) every object of the PDF a second time to hash it; the second pass now
+  reuses the first one's bytes (see :func:`_write_objects_once`).
+* **Compressing the same stream again.**  A font subset or a page that did not change
+  since the last document (``build --watch``, the browser preview) compresses to the
+  same bytes: the last few large streams' compressed bytes are kept (see
+  :func:`_remember_compressed_streams`).
 * **Garbage collection.**  Layout allocates hundreds of thousands of short-lived objects
   and the cyclic collector ran repeatedly over WeasyPrint's own import-time objects.  Those
   are frozen once after import, the collector is paused while one document is typeset,
@@ -30,10 +37,14 @@ import os
 import re
 import subprocess
 import sys
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 
 _state: dict[str, object] = {}
+#: the font data documents read in place (id -> buffer); kept for the life of the process
+_lasting_font_data: dict[int, object] = {}
 
 
 def _linker_cache() -> str | None:
@@ -118,6 +129,9 @@ def load():
     with _quick_library_lookup():
         import weasyprint
     _share_font_data()
+    if _patchable():
+        _write_objects_once()
+        _remember_compressed_streams()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     # WeasyPrint's import-time objects live as long as the process: keep them out of
@@ -156,6 +170,7 @@ def _share_font_data() -> None:
             # the face and blob held here stay alive, so the view stays valid and the
             # face's address is never reused for another face
             shared[address] = (hb_object, blob, ffi.buffer(data, int(length[0])))
+            _lasting_font_data[id(shared[address][2])] = shared[address][2]
         return shared[address][2]
 
     def init(self, pango_font, description, font_size):
@@ -167,6 +182,183 @@ def _share_font_data() -> None:
 
     init.reportgen = True
     fonts.Font.__init__ = init
+
+
+# ------------------------------------------------------------- patches of the libraries
+#
+# Each speed-up below replaces one function or property of WeasyPrint 70 or the pydyf it
+# uses (both pinned), is installed once, and is recorded so that :func:`as_released` can
+# typeset a page without them: ``tests/test_pdf_speedups.py`` compares the bytes.
+
+_PATCHES: list[tuple[object, str, object, object]] = []
+
+
+def _patchable() -> bool:
+    """Whether the installed WeasyPrint and pydyf are the versions the patches were read in."""
+    import pydyf
+    import weasyprint
+
+    return weasyprint.__version__.startswith("70.") and pydyf.__version__.startswith("0.13.")
+
+
+def _patch(owner: object, name: str, replacement: object) -> None:
+    original = owner.__dict__[name]
+    if getattr(original, "reportgen", False) or any(
+        p[0] is owner and p[1] == name for p in _PATCHES
+    ):
+        return
+    setattr(owner, name, replacement)
+    _PATCHES.append((owner, name, original, replacement))
+
+
+@contextlib.contextmanager
+def as_released() -> Iterator[None]:
+    """WeasyPrint and pydyf without the patches of :func:`_patch`, and nothing remembered
+    from earlier documents (:func:`lasting_font_data` knows no font): to compare output."""
+    for owner, name, original, _ in _PATCHES:
+        setattr(owner, name, original)
+    _state["released"] = True
+    try:
+        yield
+    finally:
+        _state["released"] = False
+        for owner, name, _, replacement in _PATCHES:
+            setattr(owner, name, replacement)
+
+
+_writing = threading.local()
+
+
+def _write_objects_once() -> None:
+    """Serialise each object of a PDF once per ``PDF.write`` (pydyf 0.13).
+
+    Given an identifier, ``PDF.write`` writes every object, then joins every object's
+    ``data`` again to hash it: each stream is compressed twice (zlib level 9, ~15 ms of
+    a 5-page report) and every dictionary is formatted twice.  Nothing changes any
+    object between the two passes (``write`` only adds the object and xref streams and
+    sets offsets, which are not part of ``data``), so the second pass can reuse the
+    bytes of the first.  Only objects numbered in the PDF being written are remembered,
+    by identity: the PDF holds them for the whole write, so no identity is reused, and
+    the memo is dropped when ``write`` returns.  Temporaries (a stream's own dictionary,
+    values inside dictionaries) are formatted as before.
+    """
+    import pydyf
+
+    original_write = pydyf.PDF.write
+
+    def write(self, *args, **kwargs):
+        outer = getattr(_writing, "memo", None)
+        _writing.memo = ({}, self.objects)
+        try:
+            return original_write(self, *args, **kwargs)
+        finally:
+            _writing.memo = outer
+
+    def remembered(compute):
+        def data(self):
+            memo = getattr(_writing, "memo", None)
+            if memo is None:
+                return compute(self)
+            known, objects = memo
+            number = self.number
+            if number is None or number >= len(objects) or objects[number] is not self:
+                return compute(self)
+            key = id(self)
+            if key not in known:
+                known[key] = compute(self)
+            return known[key]
+
+        return property(data, doc=f"{compute.__doc__ or ''} (once per PDF.write)")
+
+    _patch(pydyf.PDF, "write", write)
+    for cls in (pydyf.Dictionary, pydyf.Stream, pydyf.Array):
+        _patch(cls, "data", remembered(cls.__dict__["data"].fget))
+
+
+class _RememberingZlib:
+    """pydyf's ``zlib``: the same calls, with the last large results remembered.
+
+    zlib's output is a function of the input and the settings alone, and pydyf compresses
+    a stream with one ``compress`` and one ``flush``; so the compressed bytes of an input
+    compressed before are exactly what compressing it again would give.
+    """
+
+    SMALLEST = 8 * 1024  # smaller streams compress in well under a millisecond
+    BUDGET = 24 * 1024 * 1024  # bytes of input and output kept, at most
+
+    def __init__(self, zlib) -> None:
+        self._zlib = zlib
+        self._known: OrderedDict[tuple[int, bytes], bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str):
+        return getattr(self._zlib, name)
+
+    def compressobj(self, level: int = -1, *args, **kwargs):
+        if args or kwargs:
+            return self._zlib.compressobj(level, *args, **kwargs)
+        return _RememberingCompressor(self, level)
+
+    def compressed(self, level: int, data: bytes) -> bytes:
+        if len(data) < self.SMALLEST:
+            return self._deflate(level, data)
+        key = (level, data)
+        with self._lock:
+            if key in self._known:
+                self._known.move_to_end(key)
+                return self._known[key]
+        out = self._deflate(level, data)
+        with self._lock:
+            if key not in self._known:
+                self._known[key] = out
+                self._size += len(data) + len(out)
+            while self._size > self.BUDGET and len(self._known) > 1:
+                (_, old), old_out = self._known.popitem(last=False)
+                self._size -= len(old) + len(old_out)
+        return out
+
+    def _deflate(self, level: int, data: bytes) -> bytes:
+        compressor = self._zlib.compressobj(level=level)
+        return compressor.compress(data) + compressor.flush()
+
+
+class _RememberingCompressor:
+    """Collects what pydyf gives ``compress`` and deflates it all in ``flush``."""
+
+    def __init__(self, owner: _RememberingZlib, level: int) -> None:
+        self._owner, self._level, self._chunks = owner, level, []
+
+    def compress(self, data) -> bytes:
+        self._chunks.append(bytes(data))
+        return b""
+
+    def flush(self, *mode) -> bytes:
+        data = b"".join(self._chunks)
+        if mode:  # pydyf never flushes part-way; such a call is left to zlib
+            compressor = self._owner._zlib.compressobj(level=self._level)
+            return compressor.compress(data) + compressor.flush(*mode)
+        return self._owner.compressed(self._level, data)
+
+
+def _remember_compressed_streams() -> None:
+    """Give pydyf a ``zlib`` that remembers large results (see :class:`_RememberingZlib`)."""
+    import pydyf
+
+    if not isinstance(pydyf.__dict__.get("zlib"), _RememberingZlib):
+        _patch(pydyf, "zlib", _RememberingZlib(pydyf.zlib))
+
+
+def lasting_font_data(data: object) -> int | None:
+    """An identity for ``data`` if it is font data that lives as long as the process.
+
+    Such data (see :func:`_share_font_data`) never changes and its identity is never
+    reused, so results computed from it can be remembered under this identity.
+    """
+    key = id(data)
+    if _state.get("released") or _lasting_font_data.get(key) is not data:
+        return None
+    return key
 
 
 def font_config():
