@@ -92,8 +92,6 @@ def test_weasyprint_import_runs_no_compiler(tmp_path):
 
 
 def _pages() -> list:
-    from conftest import report_text
-
     pages = [pytest.param(p, id=p.stem) for p in SAMPLES]
     return pages + [pytest.param(year, id=f"report_text-{year}") for year in (2024, 2020)]
 
