@@ -150,6 +150,40 @@ def test_remembered_compression_is_zlibs_own():
     assert all(len(data) >= remembering.SMALLEST for _, data in remembering._known)
 
 
+def test_remembered_line_breaks_key_on_every_property_weasyprint_reads():
+    """The line-break memo's key holds each style property the line breaker (and the
+    font description it builds) reads; its context is read for hyphenation only."""
+    import inspect
+    import re
+
+    from weasyprint.text import fonts, line_break
+
+    weasy.load()
+    source = inspect.getsource(line_break) + inspect.getsource(fonts.get_font_description)
+    # strut() (and its cache key) is the line height of a box, not part of breaking
+    for helper in (line_break.strut, line_break._font_style_cache_key):
+        source = source.replace(inspect.getsource(helper), "")
+    read = set(re.findall(r"style\[['\"](\w+)['\"]\]", source))
+    assert read <= set(weasy.LINE_BREAK_STYLE)
+    assert read >= {"font_family", "white_space"}  # the pattern finds them
+    assert set(re.findall(r"\bcontext\.(\w+)", source)) == {"dictionaries"}
+
+
+def test_remembered_line_breaks_hand_out_copies():
+    from weasyprint.text import line_break
+
+    weasy.load()
+    page = '<p style="font-family: serif; width: 3em">政府信息公开 0 0 0</p>' * 3
+    html_to_pdf(page)
+    known = [
+        getattr(weasy.font_config(), "reportgen_line_breaks", {}).get(key)
+        for key in getattr(weasy.font_config(), "reportgen_line_breaks", {})
+    ]
+    assert known, "the line breaks were not remembered"
+    layout = known[0][0]
+    assert isinstance(layout, line_break.Layout) and not hasattr(layout, "layout")
+
+
 # ------------------------------------------------------------------ build --watch
 
 

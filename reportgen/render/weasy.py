@@ -22,6 +22,13 @@ Three costs around WeasyPrint are not typesetting and are removed here:
   since the last document (``build --watch``, the browser preview) compresses to the
   same bytes: the last few large streams' compressed bytes are kept (see
   :func:`_remember_compressed_streams`).
+* **Breaking the same line again.**  Table cells repeat the same short texts ("0"
+  hundreds of times) and a section pushed to the next page is laid out twice; each
+  time WeasyPrint asked Pango to break the same text in the same font at the same
+  width.  The answers are remembered (see :func:`_remember_line_breaks`).
+* **Used lengths.**  Every box's sixteen margins, paddings and sizes went through two
+  generic calls each, every time the box was laid out; a plain length now takes one
+  (see :func:`_quick_used_lengths`).
 * **Garbage collection.**  Layout allocates hundreds of thousands of short-lived objects
   and the cyclic collector ran repeatedly over WeasyPrint's own import-time objects.  Those
   are frozen once after import, the collector is paused while one document is typeset,
@@ -132,6 +139,8 @@ def load():
     if _patchable():
         _write_objects_once()
         _remember_compressed_streams()
+        _remember_line_breaks()
+        _quick_used_lengths()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     # WeasyPrint's import-time objects live as long as the process: keep them out of
@@ -359,6 +368,123 @@ def lasting_font_data(data: object) -> int | None:
     if _state.get("released") or _lasting_font_data.get(key) is not data:
         return None
     return key
+
+
+#: Every style property WeasyPrint 70's ``split_first_line`` reads, with what it calls
+#: (``Layout.setup``/``set_text``, ``get_font_description``, ``font_features``,
+#: ``line_size``, ``first_line_metrics``, ``percentage`` of the hyphenation zone).
+LINE_BREAK_STYLE = (
+    "direction",
+    "font_family",
+    "font_feature_settings",
+    "font_kerning",
+    "font_language_override",
+    "font_size",
+    "font_stretch",
+    "font_style",
+    "font_variant_alternates",
+    "font_variant_caps",
+    "font_variant_east_asian",
+    "font_variant_ligatures",
+    "font_variant_numeric",
+    "font_variant_position",
+    "font_variation_settings",
+    "font_weight",
+    "hyphenate_character",
+    "hyphenate_limit_chars",
+    "hyphenate_limit_zone",
+    "hyphens",
+    "lang",
+    "letter_spacing",
+    "overflow_wrap",
+    "tab_size",
+    "text_decoration_line",
+    "white_space",
+    "word_break",
+    "word_spacing",
+)
+_LINE_BREAKS_KEPT = 20_000
+
+
+def _remember_line_breaks() -> None:
+    """Remember ``split_first_line``'s answers per font configuration (WeasyPrint 70).
+
+    ``split_first_line(text, style, context, max_width, justification_spacing,
+    is_line_start, minimum)`` builds a Pango layout, breaks the text's first line and
+    returns the layout (already *deactivated*: only its text, widths and font metrics
+    are left; drawing rebuilds the Pango layout from the box's own style) and five
+    numbers.  It reads nothing but its arguments, the style properties in
+    :data:`LINE_BREAK_STYLE`, the font configuration (the key lives on it) and the
+    context's hyphenation dictionaries (the same for the same language and limits).  So
+    the same text, properties and arguments give the same answer, and a copy of the
+    layout object is handed out each time (drawing an ellipsis changes its text).
+    A property value that cannot be hashed leaves that call unremembered.
+    """
+    import copy
+
+    from weasyprint.layout import inline, preferred
+    from weasyprint.text import line_break
+
+    original = line_break.split_first_line
+
+    def split_first_line(
+        text, style, context, max_width, justification_spacing, is_line_start=True, minimum=False
+    ):
+        try:
+            key = (
+                text,
+                max_width,
+                justification_spacing,
+                is_line_start,
+                minimum,
+                *(style[name] for name in LINE_BREAK_STYLE),
+            )
+            known = style.font_config.__dict__.setdefault("reportgen_line_breaks", {})
+            answer = known.get(key)
+        except TypeError:  # an unhashable value
+            return original(
+                text, style, context, max_width, justification_spacing, is_line_start, minimum
+            )
+        if answer is None:
+            answer = original(
+                text, style, context, max_width, justification_spacing, is_line_start, minimum
+            )
+            if len(known) >= _LINE_BREAKS_KEPT:
+                known.clear()
+            known[key] = answer = (copy.copy(answer[0]), *answer[1:])
+        return (copy.copy(answer[0]), *answer[1:])
+
+    for module in (line_break, inline, preferred):
+        _patch(module, "split_first_line", split_first_line)
+
+
+def _quick_used_lengths() -> None:
+    """``resolve_one_percentage`` with the common case first (WeasyPrint 70).
+
+    The original sets ``box.<property>`` to ``percentage(style[property], style,
+    refer_to)``, which returns ``refer_to * value.value / 100`` for a ``Dimension`` in
+    ``%``, ``value.value`` for any other ``Dimension`` with a unit, and otherwise
+    resolves ``auto``, ``None`` and ``calc()``.  The replacement computes the first two
+    itself with the same expressions and hands everything else to the original, so the
+    used values are the same floats.
+    """
+    from weasyprint.css.properties import Dimension
+    from weasyprint.layout import inline, percent, table
+
+    original = percent.resolve_one_percentage
+
+    def resolve_one_percentage(box, property_name, refer_to):
+        value = box.style[property_name]
+        if value.__class__ is Dimension and value.unit is not None:
+            if value.unit == "%":
+                setattr(box, property_name, refer_to * value.value / 100)
+            else:
+                setattr(box, property_name, value.value)
+        else:
+            original(box, property_name, refer_to)
+
+    for module in (percent, inline, table):
+        _patch(module, "resolve_one_percentage", resolve_one_percentage)
 
 
 def font_config():
