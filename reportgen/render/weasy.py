@@ -29,6 +29,10 @@ Three costs around WeasyPrint are not typesetting and are removed here:
 * **Used lengths.**  Every box's sixteen margins, paddings and sizes went through two
   generic calls each, every time the box was laid out; a plain length now takes one
   (see :func:`_quick_used_lengths`).
+* **Computed values nobody declared.**  Most of a style's ~100 properties that layout
+  reads are neither declared nor special: their computed value is the parent's
+  (inherited) or the initial one.  These now skip the general path's string and
+  ``calc()`` handling (see :func:`_quick_undeclared_values`).
 * **Garbage collection.**  Layout allocates hundreds of thousands of short-lived objects
   and the cyclic collector ran repeatedly over WeasyPrint's own import-time objects.  Those
   are frozen once after import, the collector is paused while one document is typeset,
@@ -141,6 +145,7 @@ def load():
         _remember_compressed_streams()
         _remember_line_breaks()
         _quick_used_lengths()
+        _quick_undeclared_values()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     # WeasyPrint's import-time objects live as long as the process: keep them out of
@@ -485,6 +490,56 @@ def _quick_used_lengths() -> None:
 
     for module in (percent, inline, table):
         _patch(module, "resolve_one_percentage", resolve_one_percentage)
+
+
+def _quick_undeclared_values() -> None:
+    """``ComputedStyle.__missing__`` with the undeclared case first (WeasyPrint 70).
+
+    For a property that is not in the element's cascaded declarations and is none of
+    those the original treats specially (``float``, ``display``, ``position``,
+    ``page``, ``text-decoration-*``, custom properties, physical properties that may
+    come from a logical one), the original computes:
+
+    * inherited, with a parent: the parent's computed value, stored as is unless it
+      holds a math function (``calc()`` …), which it goes on to resolve;
+    * otherwise: the initial value, stored as is unless the property is in
+      ``INITIAL_NOT_COMPUTED``, in which case the property's computer function is
+      applied and its result stored.  No initial value holds a math function (checked
+      when the patch is installed).
+
+    The replacement does exactly that for those properties and hands every other case,
+    including an inherited value with a math function, to the original.
+    """
+    from weasyprint import css
+    from weasyprint.css.computed_values import COMPUTER_FUNCTIONS, PHYSICAL_FUNCTIONS
+    from weasyprint.css.functions import check_math
+    from weasyprint.css.properties import INHERITED, INITIAL_NOT_COMPUTED, INITIAL_VALUES
+
+    if any(check_math(value) for value in INITIAL_VALUES.values()):
+        return
+    original = css.ComputedStyle.__dict__["__missing__"]
+    special = {"float", "display", "position", "page", *PHYSICAL_FUNCTIONS}
+    special |= {key for key in INITIAL_VALUES if key.startswith("text_decoration_")}
+    plain_inherited = frozenset(INHERITED) - special
+    plain_initial = frozenset(INITIAL_VALUES) - special - frozenset(INHERITED)
+
+    def __missing__(self, key):
+        if key in self.cascaded:
+            return original(self, key)
+        if key in plain_inherited and self.parent_style is not None:
+            value = self.parent_style[key]
+            if check_math(value):
+                return original(self, key)
+        elif key in plain_initial or (key in plain_inherited and self.parent_style is None):
+            value = INITIAL_VALUES[key]
+            if key in INITIAL_NOT_COMPUTED and key in COMPUTER_FUNCTIONS:
+                value = COMPUTER_FUNCTIONS[key](self, key, value)
+        else:
+            return original(self, key)
+        self[key] = value
+        return value
+
+    _patch(css.ComputedStyle, "__missing__", __missing__)
 
 
 def font_config():
