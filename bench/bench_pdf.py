@@ -16,8 +16,9 @@ Needs ``pip install typst`` (benchmark only).  Prints:
 * **--ab** (only this): in one process, WeasyPrint and pydyf as released
   (``weasy.as_released()``) against reportgen's patches, alternated run by run, wall and
   CPU time with their spread and the per-pair saving.  With several reports the runs go
-  through them in turn, so what is remembered between documents only helps where the
-  reports share text, glyphs or streams.
+  through them in turn.  ``--forget`` drops what was remembered from earlier documents
+  before each patched run (``weasy.forget()``): the figure for a document never seen
+  before (a batch of different reports, the first build of ``--watch``).
 * **batch**: ``reportgen build`` of N copies with ``-j 1`` and ``-j 2`` (speed-up), and the
   resident memory of each worker after every file (peak, at file 20 and at the last file).
 """
@@ -83,7 +84,7 @@ def warm(report: Path, runs: int) -> tuple[list[float], list[float]]:
     return walls, cpus
 
 
-def ab(reports: list[Path], runs: int) -> None:
+def ab(reports: list[Path], runs: int, forget: bool = False) -> None:
     """As released against patched, alternated in one process (see the module help)."""
     import contextlib
 
@@ -102,6 +103,8 @@ def ab(reports: list[Path], runs: int) -> None:
     for run in range(runs):
         order = list(sides) if run % 2 else list(sides)[::-1]
         for name in order:
+            if forget:
+                weasy.forget()
             with sides[name]():
                 start, cpu = time.perf_counter(), time.process_time()
                 html_to_pdf(pages[run % len(pages)])
@@ -181,10 +184,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--batch", type=int, default=200)
     parser.add_argument("--ab", action="store_true", help="only the released/patched A/B")
+    parser.add_argument("--forget", action="store_true", help="--ab: nothing remembered")
     args = parser.parse_args()
     reports = args.reports or [ROOT / "samples" / "002-zengcheng-2020.yaml"]
     if args.ab:
-        ab(reports, args.runs)
+        ab(reports, args.runs, args.forget)
         return
     args.report = reports[0]
 

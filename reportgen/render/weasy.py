@@ -298,7 +298,7 @@ class _RememberingZlib:
     """
 
     SMALLEST = 8 * 1024  # smaller streams compress in well under a millisecond
-    BUDGET = 24 * 1024 * 1024  # bytes of input and output kept, at most
+    BUDGET = 16 * 1024 * 1024  # bytes of input and output kept, at most
 
     def __init__(self, zlib) -> None:
         self._zlib = zlib
@@ -363,6 +363,24 @@ def _remember_compressed_streams() -> None:
         _patch(pydyf, "zlib", _RememberingZlib(pydyf.zlib))
 
 
+def forget() -> None:
+    """Drop what was remembered from earlier documents (line breaks, compressed streams,
+    font subsets): the next document costs what a first one does (for benchmarks)."""
+    import pydyf
+
+    from reportgen.render import pdf
+
+    if "font_config" in _state:
+        _state["font_config"].__dict__.pop("reportgen_line_breaks", None)
+    remembering = pydyf.__dict__.get("zlib")
+    if isinstance(remembering, _RememberingZlib):
+        with remembering._lock:
+            remembering._known.clear()
+            remembering._size = 0
+    with pdf._SUBSETS_LOCK:
+        pdf._SUBSETS.clear()
+
+
 def lasting_font_data(data: object) -> int | None:
     """An identity for ``data`` if it is font data that lives as long as the process.
 
@@ -408,7 +426,7 @@ LINE_BREAK_STYLE = (
     "word_break",
     "word_spacing",
 )
-_LINE_BREAKS_KEPT = 20_000
+_LINE_BREAKS_KEPT = 8_000  # ~750 bytes each: at most ~6 MB
 
 
 def _remember_line_breaks() -> None:
