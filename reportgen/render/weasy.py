@@ -1,6 +1,7 @@
 """Load WeasyPrint once, cheaply, and keep what it can reuse between documents.
 
-Three costs around WeasyPrint are not typesetting and are removed here:
+Work WeasyPrint (and pydyf, which writes its PDF) repeats or does not need is removed
+here; none of it changes a byte of the PDF (``tests/test_pdf_speedups.py``):
 
 * **Library lookup.**  WeasyPrint opens Pango, HarfBuzz and fontconfig through cffi, trying
   several names each; for a bare name cffi asks :func:`ctypes.util.find_library`, which on
