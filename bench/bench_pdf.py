@@ -1,6 +1,7 @@
 """PDF speed against a Typst reference, warm rendering, and batches (a script, not a test).
 
     .venv/bin/python bench/bench_pdf.py [REPORT.yaml] [--runs N] [--batch N]
+    .venv/bin/python bench/bench_pdf.py --ab [REPORT.yaml ...] [--runs N]
 
 Needs ``pip install typst`` (benchmark only).  Prints:
 
@@ -9,7 +10,15 @@ Needs ``pip install typst`` (benchmark only).  Prints:
   tables, reading the same report file), run alternately; the ratio of the medians and the
   spread of the per-pair ratios.  Measured as a ratio in one run so machine load affects
   both sides alike.
-* **warm**: one process typesetting the report again and again (best, median, worst).
+* **warm**: one process typesetting the report again and again (best, median, worst),
+  wall-clock and CPU time (``time.process_time``: less affected by other work on a shared
+  machine).
+* **--ab** (only this): in one process, WeasyPrint and pydyf as released
+  (``weasy.as_released()``) against reportgen's patches, alternated run by run, wall and
+  CPU time with their spread and the per-pair saving.  With several reports the runs go
+  through them in turn.  ``--forget`` drops what was remembered from earlier documents
+  before each patched run (``weasy.forget()``): the figure for a document never seen
+  before (a batch of different reports, the first build of ``--watch``).
 * **batch**: ``reportgen build`` of N copies with ``-j 1`` and ``-j 2`` (speed-up), and the
   resident memory of each worker after every file (peak, at file 20 and at the last file).
 """
@@ -59,18 +68,58 @@ def cold(report: Path, runs: int) -> dict[str, list[float]]:
     return times
 
 
-def warm(report: Path, runs: int) -> list[float]:
+def warm(report: Path, runs: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU seconds of each warm typesetting of ``report``."""
     from reportgen.render.pdf import html_to_pdf, print_html
     from reportgen.validate import check_file
 
     page = print_html(check_file(report).report)
     html_to_pdf(page)
-    times = []
+    walls, cpus = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         html_to_pdf(page)
-        times.append(time.perf_counter() - start)
-    return times
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
+    return walls, cpus
+
+
+def ab(reports: list[Path], runs: int, forget: bool = False) -> None:
+    """As released against patched, alternated in one process (see the module help)."""
+    import contextlib
+
+    from reportgen.render import weasy
+    from reportgen.render.pdf import html_to_pdf, print_html
+    from reportgen.validate import check_file
+
+    pages = [print_html(check_file(r).report) for r in reports]
+    weasy.load()
+    sides = {"as released": weasy.as_released, "patched": contextlib.nullcontext}
+    for page in pages:  # fonts loaded, first-document costs paid on both sides
+        for side in sides.values():
+            with side():
+                html_to_pdf(page)
+    seen: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in sides}
+    for run in range(runs):
+        order = list(sides) if run % 2 else list(sides)[::-1]
+        for name in order:
+            if forget:
+                weasy.forget()
+            with sides[name]():
+                start, cpu = time.perf_counter(), time.process_time()
+                html_to_pdf(pages[run % len(pages)])
+                seen[name][0].append(time.perf_counter() - start)
+                seen[name][1].append(time.process_time() - cpu)
+    for name, (walls, cpus) in seen.items():
+        print(f"{name:12s} wall {_spread(walls)}")
+        print(f"{'':12s} CPU  {_spread(cpus)}")
+    saved = [a - b for a, b in zip(seen["as released"][1], seen["patched"][1], strict=True)]
+    ratio = statistics.median(seen["patched"][1]) / statistics.median(seen["as released"][1])
+    print(
+        f"CPU saved per document: median {1000 * statistics.median(saved):.0f} ms "
+        f"(min {1000 * min(saved):.0f}, max {1000 * max(saved):.0f}); "
+        f"patched/released {ratio:.2f} (goal <= {GOALS['warm']}s a document)"
+    )
 
 
 def _rss_mib() -> float:
@@ -131,12 +180,17 @@ def batch(report: Path, count: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "report", nargs="?", type=Path, default=ROOT / "samples" / "002-zengcheng-2020.yaml"
-    )
+    parser.add_argument("reports", nargs="*", type=Path, metavar="REPORT.yaml")
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--batch", type=int, default=200)
+    parser.add_argument("--ab", action="store_true", help="only the released/patched A/B")
+    parser.add_argument("--forget", action="store_true", help="--ab: nothing remembered")
     args = parser.parse_args()
+    reports = args.reports or [ROOT / "samples" / "002-zengcheng-2020.yaml"]
+    if args.ab:
+        ab(reports, args.runs, args.forget)
+        return
+    args.report = reports[0]
 
     times = cold(args.report, args.runs)
     ratios = [a / b for a, b in zip(times["reportgen"], times["typst"], strict=True)]
@@ -147,7 +201,8 @@ def main() -> None:
         f"ratio of medians {ratio:.2f}x (pairs {min(ratios):.2f}-{max(ratios):.2f}x; "
         f"goal <= {GOALS['cold_ratio']}x)"
     )
-    print(f"warm PDF: {_spread(warm(args.report, args.runs))} (goal <= {GOALS['warm']}s)")
+    walls, cpus = warm(args.report, args.runs)
+    print(f"warm PDF: {_spread(walls)} (goal <= {GOALS['warm']}s); CPU {_spread(cpus)}")
     if args.batch:
         batch(args.report, args.batch)
 

@@ -91,6 +91,101 @@ def test_weasyprint_import_runs_no_compiler(tmp_path):
     assert "gcc" not in names and "ld'" not in names
 
 
+def _pages() -> list:
+    pages = [pytest.param(p, id=p.stem) for p in SAMPLES]
+    return pages + [pytest.param(year, id=f"report_text-{year}") for year in (2024, 2020)]
+
+
+@pytest.mark.parametrize("source", _pages())
+def test_speedups_keep_every_pdf_byte_identical(source, tmp_path):
+    """Each sample and both formats: as WeasyPrint and pydyf are released, then patched
+    twice (first with nothing remembered from earlier documents, then reusing the
+    remembered line breaks, subsets and compressed streams)."""
+    if isinstance(source, int):
+        from conftest import report_text
+
+        path = tmp_path / "report.yaml"
+        path.write_text(report_text(source), encoding="utf-8")
+        source = path
+    page = print_html(check_file(source).report)
+    same_id = _identifier(page)
+    weasy.load()
+    with weasy.as_released():
+        released = html_to_pdf(page, identifier=same_id)
+    weasy.forget()  # first: nothing remembered; again: everything that can be
+    first, again = (html_to_pdf(page, identifier=same_id) for _ in range(2))
+    assert first == released and again == released
+
+
+def test_as_released_undoes_each_patch_and_puts_it_back():
+    import pydyf
+
+    weasy.load()
+    assert weasy._patchable() and weasy._PATCHES
+    for owner, name, _, replacement in weasy._PATCHES:
+        assert owner.__dict__[name] is replacement
+    with weasy.as_released():
+        for owner, name, original, _ in weasy._PATCHES:
+            assert owner.__dict__[name] is original
+        assert isinstance(pydyf.zlib.compressobj(level=9), type(__import__("zlib").compressobj()))
+    assert all(owner.__dict__[name] is new for owner, name, _, new in weasy._PATCHES)
+
+
+def test_remembered_compression_is_zlibs_own():
+    import random
+    import zlib
+
+    remembering = weasy._RememberingZlib(zlib)
+    remembering.BUDGET = 200_000
+    rng = random.Random(14)
+    blobs = [bytes(rng.getrandbits(8) for _ in range(n)) * 3 for n in (10, 5_000, 20_000)]
+    blobs += [b"0 0 m 10 10 l S\n" * 4_000, "政府信息公开".encode() * 3_000]
+    for _ in range(2):  # the second round is served from memory where kept
+        for data in blobs:
+            compressor = remembering.compressobj(level=9)
+            out = compressor.compress(data[:7]) + compressor.compress(data[7:])
+            out += compressor.flush()
+            plain = zlib.compressobj(level=9)
+            assert out == plain.compress(data) + plain.flush()
+            assert zlib.decompress(out) == data
+    assert remembering._size <= remembering.BUDGET
+    assert all(len(data) >= remembering.SMALLEST for _, data in remembering._known)
+
+
+def test_remembered_line_breaks_key_on_every_property_weasyprint_reads():
+    """The line-break memo's key holds each style property the line breaker (and the
+    font description it builds) reads; its context is read for hyphenation only."""
+    import inspect
+    import re
+
+    from weasyprint.text import fonts, line_break
+
+    weasy.load()
+    source = inspect.getsource(line_break) + inspect.getsource(fonts.get_font_description)
+    # strut() (and its cache key) is the line height of a box, not part of breaking
+    for helper in (line_break.strut, line_break._font_style_cache_key):
+        source = source.replace(inspect.getsource(helper), "")
+    read = set(re.findall(r"style\[['\"](\w+)['\"]\]", source))
+    assert read <= set(weasy.LINE_BREAK_STYLE)
+    assert read >= {"font_family", "white_space"}  # the pattern finds them
+    assert set(re.findall(r"\bcontext\.(\w+)", source)) == {"dictionaries"}
+
+
+def test_remembered_line_breaks_hand_out_copies():
+    from weasyprint.text import line_break
+
+    weasy.load()
+    page = '<p style="font-family: serif; width: 3em">政府信息公开 0 0 0</p>' * 3
+    html_to_pdf(page)
+    known = [
+        getattr(weasy.font_config(), "reportgen_line_breaks", {}).get(key)
+        for key in getattr(weasy.font_config(), "reportgen_line_breaks", {})
+    ]
+    assert known, "the line breaks were not remembered"
+    layout = known[0][0]
+    assert isinstance(layout, line_break.Layout) and not hasattr(layout, "layout")
+
+
 # ------------------------------------------------------------------ build --watch
 
 

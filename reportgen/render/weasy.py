@@ -1,6 +1,7 @@
 """Load WeasyPrint once, cheaply, and keep what it can reuse between documents.
 
-Three costs around WeasyPrint are not typesetting and are removed here:
+Work WeasyPrint (and pydyf, which writes its PDF) repeats or does not need is removed
+here; none of it changes a byte of the PDF (``tests/test_pdf_speedups.py``):
 
 * **Library lookup.**  WeasyPrint opens Pango, HarfBuzz and fontconfig through cffi, trying
   several names each; for a bare name cffi asks :func:`ctypes.util.find_library`, which on
@@ -15,6 +16,24 @@ Three costs around WeasyPrint are not typesetting and are removed here:
 * **Font data.**  Every document copied each font it uses (a CJK collection is ~20 MB)
   out of HarfBuzz into Python to embed a subset of it: 25 ms and ~60 MB a document.  The
   documents now read the font data in place (see :func:`_share_font_data`).
+* **PDF objects written twice.**  With a document identifier, pydyf serialises (and
+  compresses) every object of the PDF a second time to hash it; the second pass now
+  reuses the first one's bytes (see :func:`_write_objects_once`).
+* **Compressing the same stream again.**  A font subset or a page that did not change
+  since the last document (``build --watch``, the browser preview) compresses to the
+  same bytes: the last few large streams' compressed bytes are kept (see
+  :func:`_remember_compressed_streams`).
+* **Breaking the same line again.**  Table cells repeat the same short texts ("0"
+  hundreds of times) and a section pushed to the next page is laid out twice; each
+  time WeasyPrint asked Pango to break the same text in the same font at the same
+  width.  The answers are remembered (see :func:`_remember_line_breaks`).
+* **Used lengths.**  Every box's sixteen margins, paddings and sizes went through two
+  generic calls each, every time the box was laid out; a plain length now takes one
+  (see :func:`_quick_used_lengths`).
+* **Computed values nobody declared.**  Most of a style's ~100 properties that layout
+  reads are neither declared nor special: their computed value is the parent's
+  (inherited) or the initial one.  These now skip the general path's string and
+  ``calc()`` handling (see :func:`_quick_undeclared_values`).
 * **Garbage collection.**  Layout allocates hundreds of thousands of short-lived objects
   and the cyclic collector ran repeatedly over WeasyPrint's own import-time objects.  Those
   are frozen once after import, the collector is paused while one document is typeset,
@@ -30,10 +49,14 @@ import os
 import re
 import subprocess
 import sys
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 
 _state: dict[str, object] = {}
+#: the font data documents read in place (id -> buffer); kept for the life of the process
+_lasting_font_data: dict[int, object] = {}
 
 
 def _linker_cache() -> str | None:
@@ -118,6 +141,12 @@ def load():
     with _quick_library_lookup():
         import weasyprint
     _share_font_data()
+    if _patchable():
+        _write_objects_once()
+        _remember_compressed_streams()
+        _remember_line_breaks()
+        _quick_used_lengths()
+        _quick_undeclared_values()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     # WeasyPrint's import-time objects live as long as the process: keep them out of
@@ -156,6 +185,7 @@ def _share_font_data() -> None:
             # the face and blob held here stay alive, so the view stays valid and the
             # face's address is never reused for another face
             shared[address] = (hb_object, blob, ffi.buffer(data, int(length[0])))
+            _lasting_font_data[id(shared[address][2])] = shared[address][2]
         return shared[address][2]
 
     def init(self, pango_font, description, font_size):
@@ -167,6 +197,368 @@ def _share_font_data() -> None:
 
     init.reportgen = True
     fonts.Font.__init__ = init
+
+
+# ------------------------------------------------------------- patches of the libraries
+#
+# Each speed-up below replaces one function or property of WeasyPrint 70 or the pydyf it
+# uses (both pinned), is installed once, and is recorded so that :func:`as_released` can
+# typeset a page without them: ``tests/test_pdf_speedups.py`` compares the bytes.
+
+_PATCHES: list[tuple[object, str, object, object]] = []
+
+
+def _patchable() -> bool:
+    """Whether the installed WeasyPrint and pydyf are the versions the patches were read in."""
+    import pydyf
+    import weasyprint
+
+    return weasyprint.__version__.startswith("70.") and pydyf.__version__.startswith("0.13.")
+
+
+def _patch(owner: object, name: str, replacement: object) -> None:
+    original = owner.__dict__[name]
+    if getattr(original, "reportgen", False) or any(
+        p[0] is owner and p[1] == name for p in _PATCHES
+    ):
+        return
+    setattr(owner, name, replacement)
+    _PATCHES.append((owner, name, original, replacement))
+
+
+@contextlib.contextmanager
+def as_released() -> Iterator[None]:
+    """WeasyPrint and pydyf without the patches of :func:`_patch`, and nothing remembered
+    from earlier documents (:func:`lasting_font_data` knows no font): to compare output."""
+    for owner, name, original, _ in _PATCHES:
+        setattr(owner, name, original)
+    _state["released"] = True
+    try:
+        yield
+    finally:
+        _state["released"] = False
+        for owner, name, _, replacement in _PATCHES:
+            setattr(owner, name, replacement)
+
+
+_writing = threading.local()
+
+
+def _write_objects_once() -> None:
+    """Serialise each object of a PDF once per ``PDF.write`` (pydyf 0.13).
+
+    Given an identifier, ``PDF.write`` writes every object, then joins every object's
+    ``data`` again to hash it: each stream is compressed twice (zlib level 9, ~15 ms of
+    a 5-page report) and every dictionary is formatted twice.  Nothing changes any
+    object between the two passes (``write`` only adds the object and xref streams and
+    sets offsets, which are not part of ``data``), so the second pass can reuse the
+    bytes of the first.  Only objects numbered in the PDF being written are remembered,
+    by identity: the PDF holds them for the whole write, so no identity is reused, and
+    the memo is dropped when ``write`` returns.  Temporaries (a stream's own dictionary,
+    values inside dictionaries) are formatted as before.
+    """
+    import pydyf
+
+    original_write = pydyf.PDF.write
+
+    def write(self, *args, **kwargs):
+        outer = getattr(_writing, "memo", None)
+        _writing.memo = ({}, self.objects)
+        try:
+            return original_write(self, *args, **kwargs)
+        finally:
+            _writing.memo = outer
+
+    def remembered(compute):
+        def data(self):
+            memo = getattr(_writing, "memo", None)
+            if memo is None:
+                return compute(self)
+            known, objects = memo
+            number = self.number
+            if number is None or number >= len(objects) or objects[number] is not self:
+                return compute(self)
+            key = id(self)
+            if key not in known:
+                known[key] = compute(self)
+            return known[key]
+
+        return property(data, doc=f"{compute.__doc__ or ''} (once per PDF.write)")
+
+    _patch(pydyf.PDF, "write", write)
+    for cls in (pydyf.Dictionary, pydyf.Stream, pydyf.Array):
+        _patch(cls, "data", remembered(cls.__dict__["data"].fget))
+
+
+class _RememberingZlib:
+    """pydyf's ``zlib``: the same calls, with the last large results remembered.
+
+    zlib's output is a function of the input and the settings alone, and pydyf compresses
+    a stream with one ``compress`` and one ``flush``; so the compressed bytes of an input
+    compressed before are exactly what compressing it again would give.
+    """
+
+    SMALLEST = 8 * 1024  # smaller streams compress in well under a millisecond
+    BUDGET = 16 * 1024 * 1024  # bytes of input and output kept, at most
+
+    def __init__(self, zlib) -> None:
+        self._zlib = zlib
+        self._known: OrderedDict[tuple[int, bytes], bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str):
+        return getattr(self._zlib, name)
+
+    def compressobj(self, level: int = -1, *args, **kwargs):
+        if args or kwargs:
+            return self._zlib.compressobj(level, *args, **kwargs)
+        return _RememberingCompressor(self, level)
+
+    def compressed(self, level: int, data: bytes) -> bytes:
+        if len(data) < self.SMALLEST:
+            return self._deflate(level, data)
+        key = (level, data)
+        with self._lock:
+            if key in self._known:
+                self._known.move_to_end(key)
+                return self._known[key]
+        out = self._deflate(level, data)
+        with self._lock:
+            if key not in self._known:
+                self._known[key] = out
+                self._size += len(data) + len(out)
+            while self._size > self.BUDGET and len(self._known) > 1:
+                (_, old), old_out = self._known.popitem(last=False)
+                self._size -= len(old) + len(old_out)
+        return out
+
+    def _deflate(self, level: int, data: bytes) -> bytes:
+        compressor = self._zlib.compressobj(level=level)
+        return compressor.compress(data) + compressor.flush()
+
+
+class _RememberingCompressor:
+    """Collects what pydyf gives ``compress`` and deflates it all in ``flush``."""
+
+    def __init__(self, owner: _RememberingZlib, level: int) -> None:
+        self._owner, self._level, self._chunks = owner, level, []
+
+    def compress(self, data) -> bytes:
+        self._chunks.append(bytes(data))
+        return b""
+
+    def flush(self, *mode) -> bytes:
+        data = b"".join(self._chunks)
+        if mode:  # pydyf never flushes part-way; such a call is left to zlib
+            compressor = self._owner._zlib.compressobj(level=self._level)
+            return compressor.compress(data) + compressor.flush(*mode)
+        return self._owner.compressed(self._level, data)
+
+
+def _remember_compressed_streams() -> None:
+    """Give pydyf a ``zlib`` that remembers large results (see :class:`_RememberingZlib`)."""
+    import pydyf
+
+    if not isinstance(pydyf.__dict__.get("zlib"), _RememberingZlib):
+        _patch(pydyf, "zlib", _RememberingZlib(pydyf.zlib))
+
+
+def forget() -> None:
+    """Drop what was remembered from earlier documents (line breaks, compressed streams,
+    font subsets): the next document costs what a first one does (for benchmarks)."""
+    import pydyf
+
+    from reportgen.render import pdf
+
+    if "font_config" in _state:
+        _state["font_config"].__dict__.pop("reportgen_line_breaks", None)
+    remembering = pydyf.__dict__.get("zlib")
+    if isinstance(remembering, _RememberingZlib):
+        with remembering._lock:
+            remembering._known.clear()
+            remembering._size = 0
+    with pdf._SUBSETS_LOCK:
+        pdf._SUBSETS.clear()
+
+
+def lasting_font_data(data: object) -> int | None:
+    """An identity for ``data`` if it is font data that lives as long as the process.
+
+    Such data (see :func:`_share_font_data`) never changes and its identity is never
+    reused, so results computed from it can be remembered under this identity.
+    """
+    key = id(data)
+    if _state.get("released") or _lasting_font_data.get(key) is not data:
+        return None
+    return key
+
+
+#: Every style property WeasyPrint 70's ``split_first_line`` reads, with what it calls
+#: (``Layout.setup``/``set_text``, ``get_font_description``, ``font_features``,
+#: ``line_size``, ``first_line_metrics``, ``percentage`` of the hyphenation zone).
+LINE_BREAK_STYLE = (
+    "direction",
+    "font_family",
+    "font_feature_settings",
+    "font_kerning",
+    "font_language_override",
+    "font_size",
+    "font_stretch",
+    "font_style",
+    "font_variant_alternates",
+    "font_variant_caps",
+    "font_variant_east_asian",
+    "font_variant_ligatures",
+    "font_variant_numeric",
+    "font_variant_position",
+    "font_variation_settings",
+    "font_weight",
+    "hyphenate_character",
+    "hyphenate_limit_chars",
+    "hyphenate_limit_zone",
+    "hyphens",
+    "lang",
+    "letter_spacing",
+    "overflow_wrap",
+    "tab_size",
+    "text_decoration_line",
+    "white_space",
+    "word_break",
+    "word_spacing",
+)
+_LINE_BREAKS_KEPT = 8_000  # ~750 bytes each: at most ~6 MB
+
+
+def _remember_line_breaks() -> None:
+    """Remember ``split_first_line``'s answers per font configuration (WeasyPrint 70).
+
+    ``split_first_line(text, style, context, max_width, justification_spacing,
+    is_line_start, minimum)`` builds a Pango layout, breaks the text's first line and
+    returns the layout (already *deactivated*: only its text, widths and font metrics
+    are left; drawing rebuilds the Pango layout from the box's own style) and five
+    numbers.  It reads nothing but its arguments, the style properties in
+    :data:`LINE_BREAK_STYLE`, the font configuration (the key lives on it) and the
+    context's hyphenation dictionaries (the same for the same language and limits).  So
+    the same text, properties and arguments give the same answer, and a copy of the
+    layout object is handed out each time (drawing an ellipsis changes its text).
+    A property value that cannot be hashed leaves that call unremembered.
+    """
+    import copy
+
+    from weasyprint.layout import inline, preferred
+    from weasyprint.text import line_break
+
+    original = line_break.split_first_line
+
+    def split_first_line(
+        text, style, context, max_width, justification_spacing, is_line_start=True, minimum=False
+    ):
+        try:
+            key = (
+                text,
+                max_width,
+                justification_spacing,
+                is_line_start,
+                minimum,
+                *(style[name] for name in LINE_BREAK_STYLE),
+            )
+            known = style.font_config.__dict__.setdefault("reportgen_line_breaks", {})
+            answer = known.get(key)
+        except TypeError:  # an unhashable value
+            return original(
+                text, style, context, max_width, justification_spacing, is_line_start, minimum
+            )
+        if answer is None:
+            answer = original(
+                text, style, context, max_width, justification_spacing, is_line_start, minimum
+            )
+            if len(known) >= _LINE_BREAKS_KEPT:
+                known.clear()
+            known[key] = answer = (copy.copy(answer[0]), *answer[1:])
+        return (copy.copy(answer[0]), *answer[1:])
+
+    for module in (line_break, inline, preferred):
+        _patch(module, "split_first_line", split_first_line)
+
+
+def _quick_used_lengths() -> None:
+    """``resolve_one_percentage`` with the common case first (WeasyPrint 70).
+
+    The original sets ``box.<property>`` to ``percentage(style[property], style,
+    refer_to)``, which returns ``refer_to * value.value / 100`` for a ``Dimension`` in
+    ``%``, ``value.value`` for any other ``Dimension`` with a unit, and otherwise
+    resolves ``auto``, ``None`` and ``calc()``.  The replacement computes the first two
+    itself with the same expressions and hands everything else to the original, so the
+    used values are the same floats.
+    """
+    from weasyprint.css.properties import Dimension
+    from weasyprint.layout import inline, percent, table
+
+    original = percent.resolve_one_percentage
+
+    def resolve_one_percentage(box, property_name, refer_to):
+        value = box.style[property_name]
+        if value.__class__ is Dimension and value.unit is not None:
+            if value.unit == "%":
+                setattr(box, property_name, refer_to * value.value / 100)
+            else:
+                setattr(box, property_name, value.value)
+        else:
+            original(box, property_name, refer_to)
+
+    for module in (percent, inline, table):
+        _patch(module, "resolve_one_percentage", resolve_one_percentage)
+
+
+def _quick_undeclared_values() -> None:
+    """``ComputedStyle.__missing__`` with the undeclared case first (WeasyPrint 70).
+
+    For a property that is not in the element's cascaded declarations and is none of
+    those the original treats specially (``float``, ``display``, ``position``,
+    ``page``, ``text-decoration-*``, custom properties, physical properties that may
+    come from a logical one), the original computes:
+
+    * inherited, with a parent: the parent's computed value, stored as is unless it
+      holds a math function (``calc()`` …), which it goes on to resolve;
+    * otherwise: the initial value, stored as is unless the property is in
+      ``INITIAL_NOT_COMPUTED``, in which case the property's computer function is
+      applied and its result stored.  No initial value holds a math function (checked
+      when the patch is installed).
+
+    The replacement does exactly that for those properties and hands every other case,
+    including an inherited value with a math function, to the original.
+    """
+    from weasyprint import css
+    from weasyprint.css.computed_values import COMPUTER_FUNCTIONS, PHYSICAL_FUNCTIONS
+    from weasyprint.css.functions import check_math
+    from weasyprint.css.properties import INHERITED, INITIAL_NOT_COMPUTED, INITIAL_VALUES
+
+    if any(check_math(value) for value in INITIAL_VALUES.values()):
+        return
+    original = css.ComputedStyle.__dict__["__missing__"]
+    special = {"float", "display", "position", "page", *PHYSICAL_FUNCTIONS}
+    special |= {key for key in INITIAL_VALUES if key.startswith("text_decoration_")}
+    plain_inherited = frozenset(INHERITED) - special
+    plain_initial = frozenset(INITIAL_VALUES) - special - frozenset(INHERITED)
+
+    def __missing__(self, key):
+        if key in self.cascaded:
+            return original(self, key)
+        if key in plain_inherited and self.parent_style is not None:
+            value = self.parent_style[key]
+            if check_math(value):
+                return original(self, key)
+        elif key in plain_initial or (key in plain_inherited and self.parent_style is None):
+            value = INITIAL_VALUES[key]
+            if key in INITIAL_NOT_COMPUTED and key in COMPUTER_FUNCTIONS:
+                value = COMPUTER_FUNCTIONS[key](self, key, value)
+        else:
+            return original(self, key)
+        self[key] = value
+        return value
+
+    _patch(css.ComputedStyle, "__missing__", __missing__)
 
 
 def font_config():
