@@ -2,8 +2,8 @@
 
 :func:`import_document` runs the steps in order: title and section headings
 (:mod:`.sections`), table rows (:mod:`.reader`), the format version (:mod:`.versions`), the
-values of each row (:mod:`.tables`, :mod:`.balance`), then the report data built here,
-the section texts and the confidence.  Building the data is where the import policy is
+values of each row (:mod:`.tables`; digits run together: :mod:`.digit_runs`), then the
+report data built here, the section texts and the confidence.  Building the data is where the import policy is
 applied: numbers as published, blank cells as 0 with a note, rows that were not read left
 out with their reason, and table 三's （六）其他处理 carried over from the other version's
 shape when the report mixes the two.
@@ -18,8 +18,8 @@ from reportgen.definition import Node, format_for_year, formats
 from reportgen.errors import InputError
 from reportgen.importer import sections as sec
 from reportgen.importer import versions
-from reportgen.importer.balance import resolve_by_balance
 from reportgen.importer.confidence import rate
+from reportgen.importer.digit_runs import solve
 from reportgen.importer.labels import index, key
 from reportgen.importer.reader import read_rows, table_region
 from reportgen.importer.result import Finding, ImportResult
@@ -68,7 +68,7 @@ def import_document(document: Document) -> ImportResult:
         columns = row_columns(fmt, table, path)
         if columns is not None:
             settle(row, fmt, columns)
-    resolve_by_balance(read.rows)
+    solve(read.rows, fmt)
     result.rows = read.rows
     _build_data(result, read.precision)
 

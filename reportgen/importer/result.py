@@ -93,6 +93,10 @@ class ImportResult:
                         entry["reason"] = read.reason
                     if read.candidates:
                         entry["candidates"] = read.candidates
+                    if read.cell_candidates:
+                        entry["cell_candidates"] = read.cell_candidates
+                    if read.relaxed:
+                        entry["rules_broken_by_published_numbers"] = True
                     if read.unit:
                         entry["unit"] = read.unit
                 note_key = f"{tkey}.{path}" if leaf.dotted else f"{tkey}"
