@@ -24,13 +24,14 @@ from reportgen.importer.labels import index, key
 from reportgen.importer.reader import read_rows, table_region
 from reportgen.importer.result import Finding, ImportResult
 from reportgen.importer.sources import Document
+from reportgen.importer.stream import relined
 from reportgen.importer.tables import RowRead, block_of, row_columns, row_leaves, settle
 
 
 def import_document(document: Document) -> ImportResult:
     """Import the lines of one published report."""
-    lines = document.lines
     labels = index()
+    lines = relined(document.lines, labels)
     title = sec.read_title(lines, min(len(lines), 40))
     headings = sec.find_headings(lines, formats()["v2021"])
     if title.year is None:
@@ -133,6 +134,7 @@ def _build_data(result: ImportResult, precision: tuple[str, Any] | None) -> None
             result.note(path, "原文空白：" + "、".join(blank))
         if read.status == "split":
             result.note(path, read.reason)
+        if read.status == "split" and not read.forced:
             result.findings.append(
                 Finding("warning", f"“{leaf.label}”：{read.reason}", read.line.ref)
             )

@@ -19,7 +19,7 @@ def rate(result: ImportResult) -> None:
         if tkey == "appeals":
             read = result.rows.get(("appeals", ""))
             score = 1.0 if read and read.readable else 0.0
-            if read and read.status == "split":
+            if read and read.status == "split" and not read.forced:
                 score = 0.5 if read.relaxed else 0.8
             result.confidence[tkey] = score
             continue
@@ -30,7 +30,7 @@ def rate(result: ImportResult) -> None:
                 continue
             read = result.rows.get((tkey, leaf.dotted))
             weight = 1.0
-            if read is not None and read.status == "split":
+            if read is not None and read.status == "split" and not read.forced:
                 weight = 0.5 if read.relaxed else 0.8
             elif read is not None and not read.exact_label:
                 weight = 0.95

@@ -78,7 +78,7 @@ def solve(rows: dict[tuple[str, str], RowRead], fmt: Format) -> None:
         texts = row.runs
         cut = forced(texts, width[id(row)])
         if cut is not None:
-            _settle(row, cut, texts, [])
+            _settle(row, cut, texts, [], forced=True)
             continue
         pending.append(_Open(row, texts, width[id(row)]))
     if not pending:
@@ -371,9 +371,12 @@ def _solve_model(pending: list[_Open], rows, fmt: Format) -> None:
         )
 
 
-def _settle(row: RowRead, values: list[int], texts: list[str], broken: list[str]) -> None:
+def _settle(
+    row: RowRead, values: list[int], texts: list[str], broken: list[str], forced: bool = False
+) -> None:
     row.values = list(values)
     row.status = "split"
+    row.forced = forced
     row.reason = f"数字连在一起（{' '.join(texts)}），按勾稽关系和列数拆分为 " + " / ".join(
         str(v) for v in values
     )

@@ -64,6 +64,8 @@ class RowRead:
     runs: list[str] = field(default_factory=list)
     #: split taken although no split satisfies every rule (a published total is wrong)
     relaxed: bool = False
+    #: split with no choice (one digit per cell): as sure as separated numbers
+    forced: bool = False
     exact_label: bool = True
     lines: list[Line] = field(default_factory=list)
 
