@@ -3,10 +3,10 @@
 :func:`import_document` runs the steps in order: title and section headings
 (:mod:`.sections`), table rows (:mod:`.reader`), the format version (:mod:`.versions`), the
 values of each row (:mod:`.tables`; digits run together: :mod:`.digit_runs`), then the
-report data built here, the section texts and the confidence.  Building the data is where the import policy is
-applied: numbers as published, blank cells as 0 with a note, rows that were not read left
-out with their reason, and table 三's （六）其他处理 carried over from the other version's
-shape when the report mixes the two.
+report data built here, the section texts and the confidence.  Building the data is where
+the import policy is applied: numbers as published, blank cells as 0 with a note, rows
+that were not read left out with their reason, and table 三's （六）其他处理 carried over
+from the other version's shape when the report mixes the two.
 """
 
 from __future__ import annotations

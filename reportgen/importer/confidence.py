@@ -1,9 +1,10 @@
 """How far to trust each imported table, as one figure per table for ``--json``.
 
 The figure is the share of the table's rows that were read, each row counting less when it
-was read with doubt: digits split by the balancing rules (less when no split kept every rule), a label matched only by
-similarity, or numbers carried over from the other version's row.  Someone auditing many
-reports sorts on it to see which imports to look at first.
+was read with doubt: digits split by the balancing rules (less when no split kept every
+rule), a label matched only by similarity, or numbers carried over from the other
+version's row.  Someone auditing many reports sorts on it to see which imports to look at
+first.
 """
 
 from __future__ import annotations

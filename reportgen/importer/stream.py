@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import itertools
 import re
 import unicodedata
 from bisect import bisect_right
@@ -49,7 +50,9 @@ _TITLE_END = re.compile(r"(?:年度报告|工作报告|年报)")
 _YEAR = re.compile(r"\d{4}\s*年")
 _DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 #: Site furniture that follows a title on the same line: cut before it.
-_FURNITURE = re.compile(r"(?:来源|发布时间|发布日期|发布机构|浏览次数|字体|【?打印】?|分享到)\s*[:：]?")
+_FURNITURE = re.compile(
+    r"(?:来源|发布时间|发布日期|发布机构|浏览次数|字体|【?打印】?|分享到)\s*[:：]?"
+)
 
 
 @functools.cache
@@ -234,14 +237,13 @@ def split_line(line: Line, labels: LabelIndex, tables: bool = True) -> list[Line
     cuts |= table_cuts
     cuts |= _title_cuts(text, heads and stream.original(heads[0][1]))
     cuts |= _date_cuts(text)
+    table_from = len(text) if not tables else 0
     if "proactive" in by_section:
         table_from = stream.original(begin)
-    else:
-        table_from = 0 if tables else len(text)
     table_to = stream.original(stop)
     bounds = sorted(c for c in cuts | {0, len(text)} if 0 <= c <= len(text))
     out = []
-    for a, b in zip(bounds, bounds[1:], strict=False):
+    for a, b in itertools.pairwise(bounds):
         piece = text[a:b]
         if table_from <= a < table_to and a not in anchors:
             piece = _space_numbers(piece)
