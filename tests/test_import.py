@@ -79,6 +79,14 @@ def test_seed_cells_match_hand_written_values(name, layout):
     assert result.published == (dt.date.fromisoformat(str(published)) if published else None)
 
     for row, values in expected["proactive"].items():
+        read = _row(result, "proactive", row)
+        if layout != "as_scraped" and read.status == "ambiguous":
+            # Table 二 has no balancing rule: a run like 11415 for three cells has several
+            # readings, all reported; the published one must be among them.
+            published = [str(v) for k, v in values.items() if k not in ("unit", "precision")]
+            assert published in [[str(v) for v in c] for c in read.candidates], row
+            assert f"proactive.{row}" in result.skipped
+            continue
         got = result.data["proactive"][row]
         for column, value in values.items():
             if column in ("amount",):
@@ -98,6 +106,13 @@ def test_seed_cells_match_hand_written_values(name, layout):
         table = expected["applications"]
         for path in leaves:
             want = [0] * 7 if table == "zeros" else table[path]
+            read = _row(result, "applications", path)
+            if layout != "as_scraped" and read.status == "ambiguous":
+                # Seed 002's published totals are wrong, so two cuts of 11150000116 break
+                # the same rules by the same amounts: both are reported, neither is taken.
+                assert want in read.candidates, path
+                assert f"applications.{path}" in result.skipped
+                continue
             got = _data_row(result.data["applications"], path)
             assert [got[c] for c in columns] == want, path
 

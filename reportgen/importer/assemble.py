@@ -26,13 +26,14 @@ from reportgen.importer.result import Finding, ImportResult
 from reportgen.importer.sources import Document
 from reportgen.importer.stream import relined
 from reportgen.importer.tables import RowRead, block_of, row_columns, row_leaves, settle
+from reportgen.importer.title import read_title
 
 
 def import_document(document: Document) -> ImportResult:
     """Import the lines of one published report."""
     labels = index()
     lines = relined(document.lines, labels)
-    title = sec.read_title(lines, min(len(lines), 40))
+    title = read_title(lines, min(len(lines), 40))
     headings = sec.find_headings(lines, formats()["v2021"])
     if title.year is None:
         raise InputError(
@@ -58,11 +59,11 @@ def import_document(document: Document) -> ImportResult:
         format=fmt,
         year=title.year,
         agency=title.agency or "",
+        agency_from=title.agency_from,
+        year_from=title.year_from,
         versions=found_versions,
         findings=findings,
     )
-    if not title.agency:
-        findings.append(Finding("warning", "标题中找不到机关名称"))
     versions.report_mixed(result)
 
     for (table, path), row in read.rows.items():

@@ -27,14 +27,18 @@ only when some run really has a choice.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from reportgen.definition import Format
 from reportgen.importer.tables import RowRead, row_columns
 
-#: Longest number a run is cut into (published counts stay well below a billion).
+#: Longest number a run is cut into (published counts stay well below a billion) …
 MAX_DIGITS = 9
+#: … and for money (yuan amounts run to billions).
+MONEY_DIGITS = 14
 #: Most whole-table solutions enumerated before the open rows are called ambiguous.
 MAX_SOLUTIONS = 64
 #: Candidates of one row kept for the report.
@@ -52,17 +56,75 @@ class _Open:
     width: int
     arcs: list[tuple[int, int, int, int]] = field(default_factory=list)  # (from, to, cell, value)
     nodes: int = 0
+    #: longest number each cell may take
+    limits: list[int] = field(default_factory=list)
+    #: decimals of the row's last number (``3481775656.00``), set back after the cut
+    fraction: str = ""
 
 
 def is_open(row: RowRead) -> bool:
     return row.status == "pending"
 
 
+_RUN = re.compile(r"([-−－+]?)(\d+)")
+
+
+def run_of(text: str) -> tuple[int, str] | None:
+    """(sign, digits) of a run that may be cut (``-46145750``: the first number is
+    negative, as table 二's 本年增/减 can be), or None for a value that is not a run."""
+    m = _RUN.fullmatch(text)
+    if not m:
+        return None
+    return (-1 if m.group(1) and m.group(1) != "+" else 1), m.group(2)
+
+
+def is_run(text: str) -> bool:
+    found = run_of(text)
+    return found is not None and len(found[1]) > 1
+
+
+_MONEY_TAIL = re.compile(r"(.*?\d)([.．]\d+)?(万元|元)?")
+
+
+def _money_tail(row: RowRead) -> tuple[list[str] | None, str]:
+    """The row's texts as integers, and the decimals of its last number (money cells).
+
+    A unit after the last number is the row's unit.  Decimals anywhere but at the end of
+    the row cannot be told apart from the digits around them: None.
+    """
+    texts = list(row.runs)
+    m = _MONEY_TAIL.fullmatch(texts[-1].replace(",", "").replace("，", ""))
+    fraction = ""
+    if m:
+        texts[-1] = m.group(1)
+        fraction = (m.group(2) or "").replace("．", ".")
+        if m.group(3):
+            row.unit = m.group(3)
+    texts = [t.replace(",", "").replace("，", "") for t in texts]
+    if not all(_RUN.fullmatch(t) for t in texts):
+        return None, ""
+    return texts, fraction
+
+
+def _with_fraction(values: list[int], fraction: str) -> list:
+    if not fraction:
+        return values
+    return [*values[:-1], Decimal(f"{values[-1]}{fraction}")]
+
+
 def forced(texts: list[str], width: int) -> list[int] | None:
     """The one cut when every digit must be its own cell (or nothing is to cut)."""
-    if sum(len(t) if t.isdigit() else 1 for t in texts) != width:
+    runs = [run_of(t) for t in texts]
+    if sum(len(r[1]) if r else 1 for r in runs) != width:
         return None
-    return [int(ch) for t in texts for ch in (t if t.isdigit() else [t])]
+    out = []
+    for text, run in zip(texts, runs, strict=True):
+        if run is None:
+            out.append(int(text))
+            continue
+        sign, digits = run
+        out.extend((sign if i == 0 else 1) * int(ch) for i, ch in enumerate(digits))
+    return out
 
 
 def solve(rows: dict[tuple[str, str], RowRead], fmt: Format) -> None:
@@ -75,12 +137,22 @@ def solve(rows: dict[tuple[str, str], RowRead], fmt: Format) -> None:
     }
     pending: list[_Open] = []
     for row in open_rows:
-        texts = row.runs
+        texts, fraction = _money_tail(row)
+        if texts is None:
+            row.status = "unreadable"
+            row.reason = f"数字连在一起（{' '.join(row.runs)}），其中的小数无法拆分"
+            continue
         cut = forced(texts, width[id(row)])
         if cut is not None:
-            _settle(row, cut, texts, [], forced=True)
+            _settle(row, _with_fraction(cut, fraction), row.runs, [], forced=True)
             continue
-        pending.append(_Open(row, texts, width[id(row)]))
+        item = _Open(row, texts, width[id(row)], fraction=fraction)
+        columns = row_columns(fmt, row.table, row.node.dotted if row.node else "") or []
+        cell_type = fmt.tables[row.table].cell_type
+        item.limits = [
+            MONEY_DIGITS if (c.cell or cell_type) == "money" else MAX_DIGITS for c in columns
+        ]
+        pending.append(item)
     if not pending:
         return
     for item in pending:
@@ -90,8 +162,32 @@ def solve(rows: dict[tuple[str, str], RowRead], fmt: Format) -> None:
         p.row.status = "unreadable"
         p.row.reason = f"数字连在一起（{' '.join(p.texts)}），无法拆成 {p.width} 个不以 0 开头的数"
     pending = [p for p in pending if p.arcs]
-    if pending:
-        _solve_model(pending, rows, fmt)
+    for group in _components(pending, rows, fmt):
+        _solve_model(group, rows, fmt)
+
+
+def _components(pending: list[_Open], rows, fmt: Format) -> list[list[_Open]]:
+    """Open rows that share no rule are solved apart (their solutions multiply otherwise)."""
+    tables: dict[str, list[_Open]] = {}
+    for p in pending:
+        tables.setdefault(p.row.table, []).append(p)
+    out = []
+    for table, group in tables.items():
+        if _has_column_rules(fmt, table):
+            out.append(group)
+        else:
+            out.extend([p] for p in group)
+    return out
+
+
+def _has_column_rules(fmt: Format, table: str) -> bool:
+    """Whether rows of ``table`` are tied together (a row total or a balance rule)."""
+    t = fmt.tables[table]
+    if any(node.sum_of for block in t.blocks for top in block.rows for node in top.walk()):
+        return True
+    return any(
+        r.kind == "balance" and r.table == table and r.for_each == "column" for r in fmt.rules
+    )
 
 
 # --------------------------------------------------------------------------- graph
@@ -103,9 +199,10 @@ def _graph(item: _Open) -> None:
     A node is (position in the concatenated runs, cells used so far); only arcs on some
     path from the start to the end (every digit used, every cell filled) are kept.
     """
+    runs = [run_of(t) for t in item.texts]
     offsets = [0]
-    for text in item.texts:
-        offsets.append(offsets[-1] + (len(text) if text.isdigit() else 1))
+    for run in runs:
+        offsets.append(offsets[-1] + (len(run[1]) if run else 1))
     total_len = offsets[-1]
     w = item.width
 
@@ -115,19 +212,20 @@ def _graph(item: _Open) -> None:
     arcs = []
     for t, text in enumerate(item.texts):
         start = offsets[t]
-        if not text.isdigit():
+        if runs[t] is None:
             for cell in range(w):
                 arcs.append((node(start, cell), node(start + 1, cell + 1), cell, int(text)))
             continue
-        for a in range(len(text)):
-            for b in range(a + 1, min(len(text), a + MAX_DIGITS) + 1):
-                piece = text[a:b]
+        sign, digits = runs[t]
+        for a in range(len(digits)):
+            for b in range(a + 1, min(len(digits), a + max(item.limits)) + 1):
+                piece = digits[a:b]
                 if len(piece) > 1 and piece[0] == "0":
                     continue
+                value = int(piece) * (sign if a == 0 else 1)
                 for cell in range(w):
-                    arcs.append(
-                        (node(start + a, cell), node(start + b, cell + 1), cell, int(piece))
-                    )
+                    if b - a <= item.limits[cell]:
+                        arcs.append((node(start + a, cell), node(start + b, cell + 1), cell, value))
     source, sink = node(0, 0), node(total_len, w)
     forward = defaultdict(list)
     backward = defaultdict(list)
@@ -241,7 +339,7 @@ def _solve_model(pending: list[_Open], rows, fmt: Format) -> None:
                 known[(ident[id(r)], c)] = v if isinstance(v, int) else None
     cell_vars: dict[tuple[str, int], object] = {}
     arc_vars: dict[int, list] = {}
-    bound = 10**MAX_DIGITS
+    bound = 10**MONEY_DIGITS
     for p in pending:
         rid = ident[id(p.row)]
         xs = [model.NewBoolVar("") for _ in p.arcs]
@@ -309,6 +407,22 @@ def _solve_model(pending: list[_Open], rows, fmt: Format) -> None:
         least = round(solver.ObjectiveValue())
         model.ClearObjective()
         model.Add(sum(broken) == least)
+        if least:
+            # Of those, the split whose published totals are off by the least in all.
+            gaps = []
+            for rule in relevant:
+                gap = model.NewIntVar(0, 2 * bound * 40, "")
+                diff = sum(term(c) for c in rule.left) - sum(term(c) for c in rule.right)
+                model.AddAbsEquality(gap, diff)
+                gaps.append(gap)
+            model.Minimize(sum(gaps))
+            status = solver.Solve(model)
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                _unsolved(pending, "在限定时间内找不到拆法")
+                return
+            off = round(solver.ObjectiveValue())
+            model.ClearObjective()
+            model.Add(sum(gaps) == off)
     order = [(ident[id(p.row)], c) for p in pending for c in range(p.width)]
     collected: list[tuple[int, ...]] = []
 
@@ -346,9 +460,10 @@ def _solve_model(pending: list[_Open], rows, fmt: Format) -> None:
         if len(seen) == 1 and (complete or len(collected) == 1):
             rid = ident[id(p.row)]
             mine = {r.name for r in broken_rules if any(c[0] == rid for c in [*r.left, *r.right])}
-            _settle(p.row, seen[0], p.texts, sorted(mine))
+            _settle(p.row, _with_fraction(seen[0], p.fraction), p.row.runs, sorted(mine))
             continue
         row = p.row
+        seen = [_with_fraction(v, p.fraction) for v in seen]
         row.status = "ambiguous"
         row.candidates = seen[:MAX_CANDIDATES]
         more = "" if complete else "（可能更多）"
@@ -385,7 +500,7 @@ def _settle(
         row.reason += (
             "；没有一种拆法能让全部勾稽关系成立（原文数字有误），这是违反最少（"
             + "、".join(broken)
-            + "）的唯一拆法，请核对原文"
+            + "）、差额最小的唯一拆法，请核对原文"
         )
 
 

@@ -44,14 +44,23 @@ _HEADING_SIMILARITY = 0.5
 _WORD = re.compile(r"\w", re.UNICODE)
 #: ``20245.`` before a label: the label's own numbering glued to the run before it.
 _NUMBERING_AFTER_DIGITS = re.compile(r"(?<=\d)(\d)(?=[.．、]\s*[^\d\s.．、])")
+#: ``0000000-4.无正当理由…``: a blank mark glued to the next label's numbering.
+_DASH_BEFORE_NUMBERING = re.compile(r"([-—–/])(?=\d[.．、]\s*[^\d\s])")
 #: Digits next to anything that is not part of a number.
-_DIGIT_EDGE = re.compile(r"(?<=[^\d\s.．,，+\-−－])(?=[+\-−－]?\d)|(?<=\d)(?=[^\d\s.．,，%])")
-_TITLE_END = re.compile(r"(?:年度报告|工作报告|年报)")
+_DIGIT_EDGE = re.compile(r"(?<=[^\d\s.．,，+\-−－])(?=[+\-−－]?\d)|(?<=\d)(?=[^\d\s.．,，%元万])")
+_TITLE_END = re.compile(r"(?:年度报告|工作报告|年报|年度報告|工作報告|年報)")
 _YEAR = re.compile(r"\d{4}\s*年")
 _DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 #: Site furniture that follows a title on the same line: cut before it.
 _FURNITURE = re.compile(
     r"(?:来源|发布时间|发布日期|发布机构|浏览次数|字体|【?打印】?|分享到)\s*[:：]?"
+)
+#: Site furniture with a known end, anywhere outside the tables: cut before and after.
+_FURNITURE_ITEM = re.compile(
+    r"(?:发布(?:时间|日期)|时间|日期)\s*[:：]\s*\d{4}\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2}\s*日?"
+    r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?|浏览次数\s*[:：]\s*\d*次?|【?字体\s*[:：]?\s*(?:\[[^\]]*\]|大中小)?】?"
+    r"|【?打印(?:本页)?】?|【?关闭(?:窗口)?】?|扫一扫在手机(?:上)?打开当前页|相关(?:附件|阅读|链接)\s*[:：]?"
+    r"|分享到\s*[:：]?"
 )
 
 
@@ -74,6 +83,8 @@ def _anchor_keys(labels: LabelIndex) -> tuple[tuple[str, int], ...]:
         if label.kind not in _ANCHOR_KINDS:
             continue
         whole = key(label.text)
+        if label.kind == "column" and len(whole) <= 2:
+            continue  # 其他, 总计: words inside row labels, not places to cut
         if len(whole) >= 2:
             found[whole] = len(whole)
         if label.number and len(label.body) >= 4:
@@ -220,6 +231,8 @@ def split_line(line: Line, labels: LabelIndex, tables: bool = True) -> list[Line
     cuts: set[int] = set()
     for _section, start, end in heads:
         cuts.update((stream.original(start), stream.original(end)))
+        if stream.key[end : end + end - start] == stream.key[start:end]:
+            cuts.add(stream.original(end + end - start))  # the heading printed twice
     by_section = {s: (a, b) for s, a, b in heads}
     begin = by_section.get("proactive", (0, 0))[1]
     stop = len(stream.key)
@@ -232,11 +245,15 @@ def split_line(line: Line, labels: LabelIndex, tables: bool = True) -> list[Line
     if "proactive" not in by_section and not tables:
         stop = begin  # a line of narrative: only its headings are cut
     for start, end in _labels_in(stream, labels, begin, stop, heads):
-        table_cuts.update((stream.original(start), stream.original(end)))
-        anchors.add(stream.original(start))
+        at = stream.original(start)
+        while at > 0 and text[at - 1] in "(（[【":
+            at -= 1  # the label's opening bracket: (一)予以公开
+        table_cuts.update((at, stream.original(end)))
+        anchors.add(at)
     cuts |= table_cuts
     cuts |= _title_cuts(text, heads and stream.original(heads[0][1]))
     cuts |= _date_cuts(text)
+    cuts |= _furniture_cuts(text, stream.original(begin), stream.original(stop))
     table_from = len(text) if not tables else 0
     if "proactive" in by_section:
         table_from = stream.original(begin)
@@ -256,6 +273,7 @@ def split_line(line: Line, labels: LabelIndex, tables: bool = True) -> list[Line
 def _space_numbers(piece: str) -> str:
     """Set numbers apart from the text glued to them; give a label its numbering back."""
     piece = _NUMBERING_AFTER_DIGITS.sub(r" \1", piece)
+    piece = _DASH_BEFORE_NUMBERING.sub(r"\1 ", piece)
     return _DIGIT_EDGE.sub(" ", piece)
 
 
@@ -269,6 +287,15 @@ def _title_cuts(text: str, first_heading: int | None) -> set[int]:
             for f in _FURNITURE.finditer(text, m.end(), limit):
                 cuts.add(f.start())
             break
+    return cuts
+
+
+def _furniture_cuts(text: str, table_from: int, table_to: int) -> set[int]:
+    """Site furniture outside the tables on lines of its own (they are then dropped)."""
+    cuts = set()
+    for m in _FURNITURE_ITEM.finditer(text):
+        if m.end() > m.start() and not table_from < m.start() < table_to:
+            cuts.update((m.start(), m.end()))
     return cuts
 
 

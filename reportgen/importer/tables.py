@@ -31,6 +31,8 @@ from reportgen.importer.sources import Line
 
 BLANK_MARKS = {"", "-", "/", "—", "－", "／", "\\", "–", "——", "无", "空"}
 _NUMBER = re.compile(r"^[+\-−－]?\d[\d,，]*(?:[.．]\d+)?(?:万元|元)?$")
+#: A run of digits that may hold several cells (a leading sign belongs to the first).
+_RUN = re.compile(r"[-−－+]?\d{2,}(?:[.．]\d+)?(?:万元|元)?")
 _GLUED = re.compile(r"^(.*?[^\d\s.．,，+\-])\s*(\d+)$")
 #: Most candidate splits looked at for one row before giving up as ambiguous.
 MAX_SPLITS = 20000
@@ -208,12 +210,16 @@ def settle(row: RowRead, fmt: Format, columns: list[Node]) -> None:
         row.status = "unreadable"
         row.reason = f"有 {len(tokens)} 个数，应为 {width} 个（列无法对齐）"
         return
+    if len(tokens) < width and any(_RUN.fullmatch(t.text) for t in tokens):
+        # Digits ran together: blank marks after them are a crawler's padding (``-``).
+        while tokens and tokens[-1].kind == "blank":
+            tokens.pop()
     if len(tokens) < width:
         texts = [t.text for t in tokens]
         if (
             tokens
             and all(t.kind == "value" for t in tokens)
-            and any(t.text.isdigit() and len(t.text) > 1 for t in tokens)
+            and any(_RUN.fullmatch(t.text) for t in tokens)
         ):
             # Digits run together: cut later, with the whole table (:mod:`.digit_runs`).
             row.status = "pending"
