@@ -223,18 +223,35 @@ def collapsed(line: Line, labels: LabelIndex) -> bool:
     return len(_labels_in(stream, labels, 0, len(stream.key))) >= 4
 
 
-def split_line(line: Line, labels: LabelIndex, tables: bool = True) -> list[Line]:
-    """The lines ``line`` would have had: cut at its headings, labels, title and date."""
+def _table_state(heads, inside: bool) -> bool:
+    """Whether the tables go on after a line with these headings (``inside``: before it)."""
+    for section, _a, _b in heads:
+        if section in ("proactive", "applications", "appeals"):
+            inside = True
+        elif section in ("problems", "other_matters", "overview"):
+            inside = False
+    return inside
+
+
+def split_line(
+    line: Line, labels: LabelIndex, tables: bool = True, inside: bool = False
+) -> list[Line]:
+    """The lines ``line`` would have had: cut at its headings, labels, title and date.
+
+    ``inside``: the line starts within the tables (a page kept as a few lines breaks
+    anywhere); ``tables``: the line plainly holds a table even without section 二.
+    """
     text = line.text
     stream = _Stream(text)
     heads = _headings(stream)
+    tables = tables or inside
     cuts: set[int] = set()
     for _section, start, end in heads:
         cuts.update((stream.original(start), stream.original(end)))
         if stream.key[end : end + end - start] == stream.key[start:end]:
             cuts.add(stream.original(end + end - start))  # the heading printed twice
     by_section = {s: (a, b) for s, a, b in heads}
-    begin = by_section.get("proactive", (0, 0))[1]
+    begin = 0 if inside else by_section.get("proactive", (0, 0))[1]
     stop = len(stream.key)
     for later in ("problems", "other_matters"):
         if later in by_section:
@@ -324,9 +341,12 @@ def relined(lines: list[Line], labels: LabelIndex) -> list[Line]:
     if not any(flags):
         return lines
     out: list[Line] = []
+    inside = False
     for line, flag in zip(lines, flags, strict=True):
-        if not _candidate(line):
+        short_in_tables = inside and not line.structured and len(line.text) > 1
+        if not (_candidate(line) or short_in_tables):
             out.append(line)
         else:
-            out.extend(split_line(line, labels, tables=flag))
+            out.extend(split_line(line, labels, tables=flag, inside=inside))
+        inside = _table_state(_headings(_Stream(line.text)), inside)
     return out
