@@ -14,9 +14,11 @@ column of table 三 balances (（七）总计 = the results; 一 + 二 = （七�
 * rows read completely are constants; rows not read at all leave their rules out.
 
 The cut of a row is a path through a small graph (position in the run × cells used), the
-model is a constraint problem solved by OR-Tools CP-SAT, and *every* solution is
-enumerated (up to :data:`MAX_SOLUTIONS`): a row is settled only when all solutions agree on
-it, otherwise it is ambiguous and its candidates are reported.  When no split satisfies all
+model is a constraint problem solved by OR-Tools CP-SAT.  After one solution is found, each
+open row is asked for once more under "differ from every reading of this row found so far"
+(:func:`_other_readings`): a row is settled only when no whole-table solution gives it
+other values, otherwise it is ambiguous and its readings are reported as candidates.
+When no split satisfies all
 rules — a published total that is really wrong — the splits breaking the fewest rules are
 taken instead, and only when they agree; the row then says which rules do not hold, so
 ``check`` reports the published error and the reader knows the split was not confirmed.
@@ -39,10 +41,8 @@ from reportgen.importer.tables import RowRead, row_columns
 MAX_DIGITS = 9
 #: … and for money (yuan amounts run to billions).
 MONEY_DIGITS = 14
-#: Most whole-table solutions enumerated before the open rows are called ambiguous.
-MAX_SOLUTIONS = 64
 #: Candidates of one row kept for the report.
-MAX_CANDIDATES = 20
+MAX_CANDIDATES = 8
 #: Seconds CP-SAT may search (the models are tiny; this only bounds pathological input).
 TIME_LIMIT = 5.0
 
@@ -295,6 +295,7 @@ def _table_rules(fmt: Format, table: str, present: dict[str, str]) -> list[_Rule
                     p
                     for p in present
                     if p.split(".")[0] in keys
+                    and p != node.dotted  # （七）总计 sits among the results it sums
                     and not any(q != p and q.startswith(p + ".") for q in present)
                 ]
                 for c in range(width):
@@ -424,26 +425,14 @@ def _solve_model(pending: list[_Open], rows, fmt: Format) -> None:
             model.ClearObjective()
             model.Add(sum(gaps) == off)
     order = [(ident[id(p.row)], c) for p in pending for c in range(p.width)]
-    collected: list[tuple[int, ...]] = []
-
-    class Collect(cp_model.CpSolverSolutionCallback):
-        def __init__(self) -> None:
-            super().__init__()
-
-        def on_solution_callback(self) -> None:
-            collected.append(tuple(self.Value(cell_vars[k]) for k in order))
-            if len(collected) >= MAX_SOLUTIONS:
-                self.StopSearch()
-
-    solver.parameters.enumerate_all_solutions = True
-    status = solver.Solve(model, Collect())
-    complete = status == cp_model.OPTIMAL and len(collected) < MAX_SOLUTIONS
-    if not collected:
+    status = solver.Solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         _unsolved(pending, "在限定时间内找不到拆法")
         return
+    first_solution = tuple(solver.Value(cell_vars[k]) for k in order)
     broken_rules = []
     if least:
-        first = dict(zip(order, collected[0], strict=True))
+        first = dict(zip(order, first_solution, strict=True))
         for rule in relevant:
             lhs = sum(first.get(c, known.get(c) or 0) for c in rule.left)
             rhs = sum(first.get(c, known.get(c) or 0) for c in rule.right)
@@ -451,14 +440,12 @@ def _solve_model(pending: list[_Open], rows, fmt: Format) -> None:
                 broken_rules.append(rule)
     offset = 0
     for p in pending:
-        seen: list[list[int]] = []
-        for solution in collected:
-            values = list(solution[offset : offset + p.width])
-            if values not in seen:
-                seen.append(values)
+        first = list(first_solution[offset : offset + p.width])
+        rid = ident[id(p.row)]
+        cells = [cell_vars[(rid, c)] for c in range(p.width)]
+        seen, complete = _other_readings(model, solver, cells, first)
         offset += p.width
-        if len(seen) == 1 and (complete or len(collected) == 1):
-            rid = ident[id(p.row)]
+        if len(seen) == 1 and complete:
             mine = {r.name for r in broken_rules if any(c[0] == rid for c in [*r.left, *r.right])}
             _settle(p.row, _with_fraction(seen[0], p.fraction), p.row.runs, sorted(mine))
             continue
@@ -468,12 +455,12 @@ def _solve_model(pending: list[_Open], rows, fmt: Format) -> None:
         row.candidates = seen[:MAX_CANDIDATES]
         more = "" if complete else "（可能更多）"
         shown = "；".join(" / ".join(map(str, c)) for c in seen[:5])
-        cells = []
+        open_cells = []
         columns = row_columns(fmt, row.table, row.node.dotted if row.node else "") or []
         for c, column in enumerate(columns):
             options = sorted({s[c] for s in seen})
             if len(options) > 1:
-                cells.append(f"{column.label}：{'或'.join(map(str, options[:6]))}")
+                open_cells.append(f"{column.label}：{'或'.join(map(str, options[:6]))}")
         row.cell_candidates = {
             columns[c].key or columns[c].label: sorted({s[c] for s in seen})
             for c in range(len(columns))
@@ -482,8 +469,39 @@ def _solve_model(pending: list[_Open], rows, fmt: Format) -> None:
         rules_said = "都符合勾稽关系" if not least else f"都只违反 {least} 条勾稽关系"
         row.reason = (
             f"数字连在一起（{' '.join(p.texts)}），全表有 {len(seen)} 种拆法{more}{rules_said}："
-            f"{shown}；不确定的单元格：{'；'.join(cells)}"
+            f"{shown}；不确定的单元格：{'；'.join(open_cells)}"
         )
+
+
+def _other_readings(model, solver, cells: list, first: list[int]) -> tuple[list[list[int]], bool]:
+    """The distinct values one row takes over all whole-table solutions (up to a limit).
+
+    Each further reading is asked for under an assumption "this row differs from every
+    reading found so far", so the rows' choices are never multiplied together: a row is
+    settled exactly when no whole-table solution gives it other values.
+    """
+    from ortools.sat.python import cp_model
+
+    seen = [first]
+    while len(seen) < MAX_CANDIDATES:
+        differs = model.NewBoolVar("")
+        for found in seen:
+            diffs = []
+            for var, value in zip(cells, found, strict=True):
+                d = model.NewBoolVar("")
+                model.Add(var != value).OnlyEnforceIf(d)
+                diffs.append(d)
+            model.AddBoolOr(diffs).OnlyEnforceIf(differs)
+        model.ClearAssumptions()
+        model.AddAssumptions([differs])
+        status = solver.Solve(model)
+        model.ClearAssumptions()
+        if status == cp_model.INFEASIBLE:
+            return seen, True
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return seen, False  # out of time: not proven unique
+        seen.append([solver.Value(v) for v in cells])
+    return seen, False
 
 
 def _settle(
