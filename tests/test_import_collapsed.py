@@ -25,7 +25,9 @@ def _draw(fmt_id: str, seed: int) -> dict:
     proactive = {}
     for block in fmt.tables["proactive"].blocks:
         for row in block.row_leaves:
-            proactive[row.dotted] = {c.key: rng.choice([0, 0, 1, 3, 12]) for c in block.column_leaves}
+            proactive[row.dotted] = {
+                c.key: rng.choice([0, 0, 1, 3, 12]) for c in block.column_leaves
+            }
     leaves = fmt.tables["applications"].blocks[0].row_leaves
     flow = ("new_received", "carried_over", "carried_forward", "results_total")
     results = [r.dotted for r in leaves if r.dotted not in flow]
@@ -111,7 +113,7 @@ def test_collapsed_tables_three_and_four_every_cell(seed, layout):
         assert truth in read.candidates
     settled = [r for (t, _), r in result.rows.items() if t == "applications" and r.readable]
     assert len(settled) >= 14  # the column rules decide most rows
-    for (table, path), read in result.rows.items():
+    for (table, _path), read in result.rows.items():
         if table == "proactive" and not read.readable:
             assert read.status == "ambiguous" and read.candidates
 
