@@ -614,3 +614,51 @@ def test_reports_before_2019_are_refused_with_a_message(tmp_path, capsys):
     assert info.value.code == 2
     assert "不支持 2017 年的报告" in capsys.readouterr().err
     assert not (tmp_path / "old.yaml").exists()
+
+
+def _page_as_text(html: str, how: str) -> str:
+    """A rendered page as people save it in a .txt file."""
+    body = re.search(r"<body[^>]*>(.*)</body>", html, re.S).group(1)
+    if how == "source":  # the page source
+        return html
+    if how == "fragment":  # the report's markup only: no <html>, no <head>
+        return body
+    if how == "javascript":  # the markup inside a script string, escaped
+        escaped = body.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        return f'<script>var content = "{escaped}";\ndocument.write(content);</script>\n'
+    if how == "one_line":  # the page's text with every line break and space lost
+        from reportgen.importer.sources import html_lines
+
+        return re.sub(r"\s+", "", "".join(line.text for line in html_lines(html)))
+    raise AssertionError(how)
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=[s.stem for s in SAMPLES])
+@pytest.mark.parametrize("how", ["source", "fragment", "javascript", "one_line"])
+def test_rendered_page_saved_as_text(built, sample, how, tmp_path):
+    """HTML in a .txt (recognised by content) and the page's text collapsed to one line."""
+    from reportgen.validate import load_report
+
+    report = load_report(sample)
+    html = (built / f"{sample.stem}.html").read_text(encoding="utf-8")
+    source = tmp_path / f"{sample.stem}.txt"
+    source.write_text(_page_as_text(html, how), encoding="utf-8")
+    result = import_file(source)
+    assert result.kind == ("text" if how == "one_line" else "html")
+    assert (result.agency, result.year) == (report.agency, report.year)
+    checked = 0
+    for table in result.format.tables.values():
+        for cell in table.cells.values():
+            if cell.computed and cell.path not in report.given:
+                continue
+            row_path = ".".join(cell.row.path) or ""
+            read = result.rows.get((table.key, row_path))
+            if how == "one_line" and read is not None and read.status == "ambiguous":
+                assert read.candidates  # a run table 二 cannot decide: reported, not taken
+                continue
+            node = result.data[table.key]
+            for part in (*cell.row.path, *cell.column.path):
+                node = node.get(part, {}) if isinstance(node, dict) else {}
+            assert node == report.values[cell.path], cell.path
+            checked += 1
+    assert checked >= 40
