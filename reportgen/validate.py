@@ -426,9 +426,38 @@ def load_report(path: str | Path, previous: Report | None = None) -> Report:
     return outcome.report
 
 
+#: Report files; any other file given as last year's report is a published report.
+REPORT_SUFFIXES = (".yaml", ".yml")
+
+
 def load_previous(path: str | Path) -> Report:
-    """Last year's report for the cross-year checks: it must at least be well-formed."""
+    """Last year's report for the cross-year checks: it must at least be well-formed.
+
+    ``check``, ``build`` and ``new`` all load ``--previous`` here.  A first-year user has
+    last year only as a published page or PDF: a file that is not a report file is imported
+    on the fly (:mod:`reportgen.importer`) and one line on stderr says so.
+    """
+    if Path(path).suffix.lower() not in REPORT_SUFFIXES:
+        return _import_previous(path)
     outcome = build_report(read_source(path))
     if outcome.report is None:
         raise ValidationFailed(outcome)
+    return outcome.report
+
+
+def _import_previous(path: str | Path) -> Report:
+    import sys
+
+    from reportgen.importer import import_file
+
+    result = import_file(path)
+    outcome = build_report(parse_text(result.to_yaml(), str(path)))
+    if outcome.report is None:
+        raise ValidationFailed(outcome)
+    missing = f"，{len(result.skipped)} 行未读出（按缺失处理）" if result.skipped else ""
+    print(
+        f"上一年度报告 {path} 是已发布的报告，已自动导入（{result.agency} {result.year} 年"
+        f"{missing}）；可用 reportgen import 导入后核对。",
+        file=sys.stderr,
+    )
     return outcome.report
