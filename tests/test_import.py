@@ -662,3 +662,57 @@ def test_rendered_page_saved_as_text(built, sample, how, tmp_path):
             assert node == report.values[cell.path], cell.path
             checked += 1
     assert checked >= 40
+
+
+def _pdf_markdown(text: str, title: str) -> str:
+    """``pdftotext -layout`` text as a PDF-to-markdown tool gives it.
+
+    The title lines become spaced headings (``# 2020 年…`` / ``# …年度报告``), runs of
+    columns become pipe rows (labels cut off from their numbers stay on their own lines),
+    and the page's running head and page number are repeated in the middle of table 三,
+    where a page break falls in a long table.
+    """
+    out = []
+    in_title = True
+    for raw in text.splitlines():
+        cells = [c for c in re.split(r"\s{2,}", raw.strip()) if c]
+        if not cells:
+            out.append("")
+            continue
+        if in_title and len(cells) == 1 and not cells[0].startswith("一"):
+            out.append("# " + re.sub(r"(\d{4})年", r"\1 年", cells[0]))
+            continue
+        in_title = False
+        out.append("| " + " | ".join(cells) + " |" if len(cells) > 1 else cells[0])
+    rows = [i for i, line in enumerate(out) if line.startswith("|") and "1.本机关" in line]
+    assert rows  # a page break inside table 三: footer, then the running head
+    out[rows[0] : rows[0]] = ["", "—3—", "", title, ""]
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=[s.stem for s in SAMPLES])
+@pytest.mark.parametrize("how", ["layout_text", "markdown"])
+def test_pdf_converted_to_text_or_markdown(built, sample, how, tmp_path):
+    """PDF → text/markdown: title broken and spaced, cut labels, page furniture in tables."""
+    from reportgen.validate import load_report
+
+    report = load_report(sample)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(built / f"{sample.stem}.pdf"), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    if how == "markdown":
+        text = _pdf_markdown(text, f"{report.agency}{report.year}年政府信息公开工作年度报告")
+    source = tmp_path / f"{sample.stem}.{'md' if how == 'markdown' else 'txt'}"
+    source.write_text(text, encoding="utf-8")
+    result = import_file(source)
+    assert (result.agency, result.year) == (report.agency, report.year)
+    assert result.complete, result.skipped
+    for table in result.format.tables.values():
+        for cell in table.cells.values():
+            if cell.computed and cell.path not in report.given:
+                continue
+            node = result.data[table.key]
+            for part in (*cell.row.path, *cell.column.path):
+                node = node.get(part, {}) if isinstance(node, dict) else {}
+            assert node == report.values[cell.path], cell.path
