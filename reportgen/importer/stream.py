@@ -330,6 +330,34 @@ def _date_cuts(text: str) -> set[int]:
     return cuts
 
 
+def _join_broken_numbers(lines: list[Line], flags: list[bool]) -> tuple[list[Line], list[bool]]:
+    """Join long lines broken inside a number (``…-5210`` / ``52…``).
+
+    Where a page was kept as a few long lines, the breaks fall anywhere; a break between two
+    digits is no separator to trust.  Joined, the digits form one run that the whole-table
+    solver cuts (:mod:`.digit_runs`) — where the break really was a separator, that cut is
+    among the ones it considers — instead of two numbers that may both be wrong.
+    """
+    out: list[Line] = []
+    out_flags: list[bool] = []
+    for line, flag in zip(lines, flags, strict=True):
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and not prev.structured
+            and not line.structured
+            and (len(prev.text) >= MIN_LENGTH or len(line.text) >= MIN_LENGTH)
+            and re.search(r"\d$", prev.text)
+            and re.match(r"\d", line.text)
+        ):
+            out[-1] = Line([prev.text + line.text], prev.ref)
+            out_flags[-1] = out_flags[-1] or flag
+            continue
+        out.append(line)
+        out_flags.append(flag)
+    return out, out_flags
+
+
 def relined(lines: list[Line], labels: LabelIndex) -> list[Line]:
     """``lines`` cut back into the lines they had, when some line is collapsed.
 
@@ -340,6 +368,7 @@ def relined(lines: list[Line], labels: LabelIndex) -> list[Line]:
     flags = [collapsed(line, labels) for line in lines]
     if not any(flags):
         return lines
+    lines, flags = _join_broken_numbers(lines, flags)
     out: list[Line] = []
     inside = False
     for line, flag in zip(lines, flags, strict=True):
