@@ -42,7 +42,7 @@ MAX_DIGITS = 9
 #: … and for money (yuan amounts run to billions).
 MONEY_DIGITS = 14
 #: Candidates of one row kept for the report.
-MAX_CANDIDATES = 8
+MAX_CANDIDATES = 16
 #: Seconds CP-SAT may search (the models are tiny; this only bounds pathological input).
 TIME_LIMIT = 5.0
 

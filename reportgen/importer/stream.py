@@ -99,6 +99,10 @@ class _Stream:
         self.text = text
         norm: list[str] = []
         back: list[int] = []
+        whole = simplified(text) if unicodedata.is_normalized("NFKC", text) else ""
+        if len(whole) == len(text):  # the usual case: no character changes length
+            norm, back = list(whole), list(range(len(text)))
+            text = ""
         for i, ch in enumerate(text):
             n = unicodedata.normalize("NFKC", ch)
             if n and ord(n[0]) > 0x2E7F:
@@ -213,9 +217,18 @@ def _candidate(line: Line) -> bool:
     return not line.structured or (not line.exact and len(line.cells) > MAX_ROW_CELLS)
 
 
+_NUMBERED = re.compile(r"[一二三四五六][、.．]")
+_GLUED_NUMBER = re.compile(r"\d[^\x00-\x7f]")
+
+
+def _may_be_collapsed(text: str) -> bool:
+    """A cheap first look: two numbered headings, or many numbers glued to text."""
+    return len(_NUMBERED.findall(text)) >= 2 or len(_GLUED_NUMBER.findall(text)) >= 8
+
+
 def collapsed(line: Line, labels: LabelIndex) -> bool:
     """Whether ``line`` holds several parts of a report run together."""
-    if not _candidate(line):
+    if not _candidate(line) or not _may_be_collapsed(line.text):
         return False
     stream = _Stream(line.text)
     if len(_headings(stream)) >= 2:
