@@ -43,8 +43,12 @@ MAX_DIGITS = 9
 MONEY_DIGITS = 14
 #: Candidates of one row kept for the report.
 MAX_CANDIDATES = 16
-#: Seconds CP-SAT may search (the models are tiny; this only bounds pathological input).
-TIME_LIMIT = 5.0
+#: Deterministic time (about seconds) all solving of one report may take.  Clean tables
+#: take milliseconds; a table whose published totals are wrong everywhere can make the
+#: search long, and then what is not proven within the budget stays unread (never guessed).
+TIME_BUDGET = 0.5
+#: Wall-clock guard only for pathological cases (the deterministic budget decides).
+WALL_LIMIT = 10.0
 
 
 @dataclass
@@ -162,8 +166,9 @@ def solve(rows: dict[tuple[str, str], RowRead], fmt: Format) -> None:
         p.row.status = "unreadable"
         p.row.reason = f"数字连在一起（{' '.join(p.texts)}），无法拆成 {p.width} 个不以 0 开头的数"
     pending = [p for p in pending if p.arcs]
+    budget = [TIME_BUDGET]
     for group in _components(pending, rows, fmt):
-        _solve_model(group, rows, fmt)
+        _solve_model(group, rows, fmt, budget)
 
 
 def _components(pending: list[_Open], rows, fmt: Format) -> list[list[_Open]]:
@@ -328,7 +333,39 @@ def _table_rules(fmt: Format, table: str, present: dict[str, str]) -> list[_Rule
 # --------------------------------------------------------------------------- model
 
 
-def _solve_model(pending: list[_Open], rows, fmt: Format) -> None:
+class _Timed:
+    """A CP-SAT solver sharing one budget of *deterministic* time over all its calls.
+
+    Deterministic time (CP-SAT's machine-independent work measure) keeps the result the same
+    on a loaded or a fast machine: same input, same report file.
+    """
+
+    def __init__(self, budget: list[float]) -> None:
+        from ortools.sat.python import cp_model
+
+        self.solver = cp_model.CpSolver()
+        self.solver.parameters.num_workers = 1
+        self.solver.parameters.max_time_in_seconds = WALL_LIMIT
+        self.budget = budget
+
+    def Solve(self, model):
+        from ortools.sat.python import cp_model
+
+        if self.budget[0] <= 0:
+            return cp_model.UNKNOWN
+        self.solver.parameters.max_deterministic_time = self.budget[0]
+        status = self.solver.Solve(model)
+        self.budget[0] -= self.solver.deterministic_time
+        return status
+
+    def Value(self, var):
+        return self.solver.Value(var)
+
+    def ObjectiveValue(self):
+        return self.solver.ObjectiveValue()
+
+
+def _solve_model(pending: list[_Open], rows, fmt: Format, budget: list[float]) -> None:
     from ortools.sat.python import cp_model
 
     model = cp_model.CpModel()
@@ -393,16 +430,14 @@ def _solve_model(pending: list[_Open], rows, fmt: Format) -> None:
         model.Add(
             sum(term(c) for c in rule.left) == sum(term(c) for c in rule.right)
         ).OnlyEnforceIf(b.Not())
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = TIME_LIMIT
+    solver = _Timed(budget)
     least = 0
     if relevant:
         # Normally every rule holds; when none can, a published total is wrong: the
         # splits breaking the fewest rules are the plausible readings.
         model.Minimize(sum(broken))
         status = solver.Solve(model)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if status != cp_model.OPTIMAL:  # a least not proven is no basis for a reading
             _unsolved(pending, "在限定时间内找不到拆法")
             return
         least = round(solver.ObjectiveValue())
@@ -418,7 +453,7 @@ def _solve_model(pending: list[_Open], rows, fmt: Format) -> None:
                 gaps.append(gap)
             model.Minimize(sum(gaps))
             status = solver.Solve(model)
-            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if status != cp_model.OPTIMAL:
                 _unsolved(pending, "在限定时间内找不到拆法")
                 return
             off = round(solver.ObjectiveValue())
