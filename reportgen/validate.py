@@ -452,20 +452,46 @@ def load_report(path: str | Path, previous: Report | None = None) -> Report:
     return outcome.report
 
 
+#: Report files; any other file given as last year's report is a published report.
+REPORT_SUFFIXES = (".yaml", ".yml")
+
+
 def load_previous(path: str | Path) -> Report:
     """Last year's report for the cross-year checks: it must at least be well-formed.
 
-    A workbook (``--previous 2025.xlsx``) is read by :mod:`reportgen.excel.reader` first.
+    ``check``, ``build`` and ``new`` all load ``--previous`` here.  A first-year user has
+    last year only as a published page or PDF: a file that is not a report file is imported
+    on the fly (:mod:`reportgen.importer`) and one line on stderr says so.  A workbook
+    (``--previous 2025.xlsx``) is read by :mod:`reportgen.excel.reader`.
     """
     from reportgen.excel import XLSX_SUFFIXES
 
     if str(path).lower().endswith(XLSX_SUFFIXES):
         from reportgen.excel.reader import workbook_report_text
 
-        src = parse_text(workbook_report_text(path), str(path))
+        outcome = build_report(parse_text(workbook_report_text(path), str(path)))
+    elif Path(path).suffix.lower() not in REPORT_SUFFIXES:
+        return _import_previous(path)
     else:
-        src = read_source(path)
-    outcome = build_report(src)
+        outcome = build_report(read_source(path))
     if outcome.report is None:
         raise ValidationFailed(outcome)
+    return outcome.report
+
+
+def _import_previous(path: str | Path) -> Report:
+    import sys
+
+    from reportgen.importer import import_file
+
+    result = import_file(path)
+    outcome = build_report(parse_text(result.to_yaml(), str(path)))
+    if outcome.report is None:
+        raise ValidationFailed(outcome)
+    missing = f"，{len(result.skipped)} 行未读出（按缺失处理）" if result.skipped else ""
+    print(
+        f"上一年度报告 {path} 是已发布的报告，已自动导入（{result.agency} {result.year} 年"
+        f"{missing}）；可用 reportgen import 导入后核对。",
+        file=sys.stderr,
+    )
     return outcome.report

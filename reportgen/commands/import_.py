@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from reportgen.errors import EXIT_INVALID, EXIT_OK, EXIT_USAGE, InputError, ReportgenError
+from reportgen.errors import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 
 
 @click.command("import")
@@ -26,8 +26,20 @@ from reportgen.errors import EXIT_INVALID, EXIT_OK, EXIT_USAGE, InputError, Repo
     "--json", "as_json", is_flag=True, help="以 JSON 输出导入情况（找到什么、缺什么、可信度）。"
 )
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件。")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="并行导入的文件数（默认为 CPU 核数；1 表示在本进程内依次导入）。",
+)
 def import_command(
-    sources: tuple[str, ...], output: str | None, directory: str | None, as_json: bool, force: bool
+    sources: tuple[str, ...],
+    output: str | None,
+    directory: str | None,
+    as_json: bool,
+    force: bool,
+    jobs: int | None,
 ) -> None:
     """把已发布的年度报告或 Excel 填报表转成报告文件。
 
@@ -41,9 +53,7 @@ def import_command(
 
     退出码：0 全部读出；1 有读不出或找不到的行；2 文件无法读取或用法错误。
     """
-    from reportgen.atomic import atomic_write_text
-    from reportgen.importer import import_file
-    from reportgen.limits import MAX_REPORT_BYTES, too_large
+    from reportgen.importer.batch import import_all
 
     if output and directory:
         raise click.UsageError("-o 和 -d 只能选一个。")
@@ -52,63 +62,77 @@ def import_command(
     if not output and not directory and len(sources) > 1 and not as_json:
         raise click.UsageError("多个来源请用 -d 指定输出目录。")
 
-    worst = EXIT_OK
-    reports = []
+    plan = []
     for source in sources:
         target = None
         if output:
-            target = Path(output)
+            target = output
         elif directory:
-            target = Path(directory) / (Path(source).stem + ".yaml")
-        try:
-            if target is not None and target.exists() and not force:
-                raise InputError("输出文件已存在", file=str(target), hint="加 --force 覆盖。")
-            result = import_file(source)
-        except ReportgenError as exc:
-            click.echo(f"错误：{exc}", err=True)
-            worst = max(worst, exc.exit_code)
-            if as_json:
-                reports.append({"source": source, "error": exc.message, "complete": False})
-            continue
-        text = result.to_yaml()
-        if len(text.encode("utf-8")) > MAX_REPORT_BYTES:
-            exc = too_large(source, None, MAX_REPORT_BYTES, "报告文件（导入结果）")
-            click.echo(f"错误：{exc}", err=True)
-            worst = max(worst, exc.exit_code)
-            continue
-        if target is not None:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_text(target, text)
-        elif not as_json:
-            sys.stdout.write(text)
-        info = result.to_json()
-        if target is not None:
-            info["output"] = str(target)
-        reports.append(info)
-        _print_findings(result, target)
-        worst = max(worst, result.exit_code)
+            target = str(Path(directory) / (Path(source).stem + ".yaml"))
+        plan.append((source, target))
+    to_stdout = not output and not directory and not as_json
+    worst = EXIT_OK
+    done = {}
+    with _Progress(len(plan), quiet=as_json) as progress:
+        for item in import_all(plan, force, keep_yaml=to_stdout, jobs=jobs):
+            done[item.source] = item
+            worst = max(worst, item.exit_code)
+            progress.advance(item)
+    reports = []
+    for source, _target in plan:  # report in the order given, whatever finished first
+        item = done[source]
+        if item.yaml is not None:
+            sys.stdout.write(item.yaml)
+        if item.info is not None:
+            reports.append(item.info)
+        else:
+            reports.append({"source": source, "error": item.error, "complete": False})
     if as_json:
         payload = reports[0] if len(reports) == 1 else reports
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     sys.exit(worst if worst in (EXIT_OK, EXIT_INVALID, EXIT_USAGE) else EXIT_USAGE)
 
 
-def _print_findings(result, target: Path | None) -> None:
-    labels = {"error": "错误", "warning": "警告", "info": "提示"}
-    name = result.source
-    for finding in result.findings:
-        where = f"{name}（{finding.ref}）" if finding.ref else name
-        click.echo(f"{where}: {labels[finding.severity]} {finding.message}", err=True)
-    for path, reason in result.skipped.items():
-        if reason.startswith("原文中没有"):  # unreadable rows were reported as errors above
-            click.echo(f"{name}: 未导入 {path}：{reason}", err=True)
-    confidence = "，".join(
-        f"{result.format.tables[k].name} {v:.2f}" for k, v in result.confidence.items()
-    )
-    state = "完整" if result.complete else f"有 {len(result.skipped)} 行未导入"
-    written = f" → {target}" if target else ""
-    click.echo(
-        f"{name}: {result.agency} {result.year} 年，{result.format.name}；{state}；"
-        f"可信度 {confidence}{written}",
-        err=True,
-    )
+class _Progress:
+    """A bar on a terminal for many files (like ``build``); each file's messages on stderr."""
+
+    def __init__(self, total: int, quiet: bool) -> None:
+        self.total = total
+        self.quiet = quiet
+        self.count = 0
+        self.bar = None
+        if total > 1 and sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self.bar = Progress(
+                TextColumn("导入"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.description}"),
+                console=Console(stderr=True),
+                transient=True,
+            )
+
+    def __enter__(self) -> _Progress:
+        if self.bar is not None:
+            self.bar.start()
+            self.task = self.bar.add_task("", total=self.total)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def advance(self, item) -> None:
+        self.count += 1
+        lines = list(item.messages)
+        if self.total > 1:
+            lines.insert(0, f"[{self.count}/{self.total}] {item.source}")
+        for line in lines:
+            if self.bar is not None:
+                self.bar.console.print(line, markup=False, highlight=False)
+            else:
+                click.echo(line, err=True)
+        if self.bar is not None:
+            self.bar.update(self.task, advance=1, description=Path(item.source).name)

@@ -25,7 +25,7 @@ from pathlib import Path
 from reportgen.importer.assemble import import_document
 from reportgen.importer.guard import clean_document
 from reportgen.importer.result import Finding, ImportResult
-from reportgen.importer.sources import Document, read_source, text_lines
+from reportgen.importer.sources import read_source, text_document
 
 __all__ = ["Finding", "ImportResult", "import_document", "import_file", "import_text"]
 
@@ -43,5 +43,5 @@ def import_file(path: str | Path) -> ImportResult:
 
 
 def import_text(text: str, name: str = "<text>") -> ImportResult:
-    """Import a report given as plain text (as scraped from a web page)."""
-    return import_document(clean_document(Document(text_lines(text), "text", name)))
+    """Import a report given as text (as scraped from a web page; HTML is recognised)."""
+    return import_document(clean_document(text_document(text, name)))

@@ -2,11 +2,11 @@
 
 :func:`import_document` runs the steps in order: title and section headings
 (:mod:`.sections`), table rows (:mod:`.reader`), the format version (:mod:`.versions`), the
-values of each row (:mod:`.tables`, :mod:`.balance`), then the report data built here,
-the section texts and the confidence.  Building the data is where the import policy is
-applied: numbers as published, blank cells as 0 with a note, rows that were not read left
-out with their reason, and table 三's （六）其他处理 carried over from the other version's
-shape when the report mixes the two.
+values of each row (:mod:`.tables`; digits run together: :mod:`.digit_runs`), then the
+report data built here, the section texts and the confidence.  Building the data is where
+the import policy is applied: numbers as published, blank cells as 0 with a note, rows
+that were not read left out with their reason, and table 三's （六）其他处理 carried over
+from the other version's shape when the report mixes the two.
 """
 
 from __future__ import annotations
@@ -18,20 +18,22 @@ from reportgen.definition import Node, format_for_year, formats
 from reportgen.errors import InputError
 from reportgen.importer import sections as sec
 from reportgen.importer import versions
-from reportgen.importer.balance import resolve_by_balance
 from reportgen.importer.confidence import rate
+from reportgen.importer.digit_runs import solve
 from reportgen.importer.labels import index, key
 from reportgen.importer.reader import read_rows, table_region
 from reportgen.importer.result import Finding, ImportResult
 from reportgen.importer.sources import Document
+from reportgen.importer.stream import relined
 from reportgen.importer.tables import RowRead, block_of, row_columns, row_leaves, settle
+from reportgen.importer.title import read_title
 
 
 def import_document(document: Document) -> ImportResult:
     """Import the lines of one published report."""
-    lines = document.lines
     labels = index()
-    title = sec.read_title(lines, min(len(lines), 40))
+    lines = relined(document.lines, labels)
+    title = read_title(lines, min(len(lines), 40))
     headings = sec.find_headings(lines, formats()["v2021"])
     if title.year is None:
         raise InputError(
@@ -57,18 +59,18 @@ def import_document(document: Document) -> ImportResult:
         format=fmt,
         year=title.year,
         agency=title.agency or "",
+        agency_from=title.agency_from,
+        year_from=title.year_from,
         versions=found_versions,
         findings=findings,
     )
-    if not title.agency:
-        findings.append(Finding("warning", "标题中找不到机关名称"))
     versions.report_mixed(result)
 
     for (table, path), row in read.rows.items():
         columns = row_columns(fmt, table, path)
         if columns is not None:
             settle(row, fmt, columns)
-    resolve_by_balance(read.rows)
+    solve(read.rows, fmt)
     result.rows = read.rows
     _build_data(result, read.precision)
 
@@ -133,6 +135,7 @@ def _build_data(result: ImportResult, precision: tuple[str, Any] | None) -> None
             result.note(path, "原文空白：" + "、".join(blank))
         if read.status == "split":
             result.note(path, read.reason)
+        if read.status == "split" and not read.forced:
             result.findings.append(
                 Finding("warning", f"“{leaf.label}”：{read.reason}", read.line.ref)
             )

@@ -1,9 +1,10 @@
 """How far to trust each imported table, as one figure per table for ``--json``.
 
 The figure is the share of the table's rows that were read, each row counting less when it
-was read with doubt: digits split by the balancing rules, a label matched only by
-similarity, or numbers carried over from the other version's row.  Someone auditing many
-reports sorts on it to see which imports to look at first.
+was read with doubt: digits split by the balancing rules (less when no split kept every
+rule), a label matched only by similarity, or numbers carried over from the other
+version's row.  Someone auditing many reports sorts on it to see which imports to look at
+first.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ def rate(result: ImportResult) -> None:
         if tkey == "appeals":
             read = result.rows.get(("appeals", ""))
             score = 1.0 if read and read.readable else 0.0
-            if read and read.status == "split":
-                score = 0.8
+            if read and read.status == "split" and not read.forced:
+                score = 0.5 if read.relaxed else 0.8
             result.confidence[tkey] = score
             continue
         total = 0.0
@@ -30,8 +31,8 @@ def rate(result: ImportResult) -> None:
                 continue
             read = result.rows.get((tkey, leaf.dotted))
             weight = 1.0
-            if read is not None and read.status == "split":
-                weight = 0.8
+            if read is not None and read.status == "split" and not read.forced:
+                weight = 0.5 if read.relaxed else 0.8
             elif read is not None and not read.exact_label:
                 weight = 0.95
             elif read is None:

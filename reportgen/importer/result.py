@@ -37,6 +37,9 @@ class ImportResult:
     format: Format
     year: int
     agency: str
+    #: where the agency and the year were read (标题, 正文, 统计期限, 落款, 发布机构 …)
+    agency_from: str | None = None
+    year_from: str | None = None
     published: dt.date | None = None
     published_from: str | None = None
     sections: dict[str, str] = field(default_factory=dict)
@@ -93,6 +96,10 @@ class ImportResult:
                         entry["reason"] = read.reason
                     if read.candidates:
                         entry["candidates"] = read.candidates
+                    if read.cell_candidates:
+                        entry["cell_candidates"] = read.cell_candidates
+                    if read.relaxed:
+                        entry["rules_broken_by_published_numbers"] = True
                     if read.unit:
                         entry["unit"] = read.unit
                 note_key = f"{tkey}.{path}" if leaf.dotted else f"{tkey}"
@@ -111,7 +118,9 @@ class ImportResult:
             "source": self.source,
             "kind": self.kind,
             "agency": self.agency,
+            "agency_from": self.agency_from,
             "year": self.year,
+            "year_from": self.year_from,
             "published": self.published.isoformat() if self.published else None,
             "published_from": self.published_from,
             "format": self.format.id,

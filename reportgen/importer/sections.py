@@ -19,9 +19,9 @@ from reportgen.definition import Format
 from reportgen.importer.labels import key, number_of, simplified
 from reportgen.importer.result import Finding, ImportResult
 from reportgen.importer.sources import Line
+from reportgen.importer.title import TitleBlock, clean_agency, field_agency
 
 _HEADING_SIMILARITY = 0.45
-_TITLE = re.compile(r"^(.*?)\s*([0-9０-９]{4})\s*年度?\s*(.*)$")
 _DATE = re.compile(
     r"^\s*([0-9０-９]{4})\s*年\s*([0-9０-９]{1,2})\s*月\s*([0-9０-９]{1,2})\s*日\s*$"
 )
@@ -31,7 +31,7 @@ _FURNITURE = re.compile(
     r"^(无障碍(?:版|浏览)?|扫一扫在手机(?:上)?打开当前页|打印本页|关闭窗口|【?打印】?|【?关闭】?"
     r"|相关(?:附件|阅读|链接|词条|文章)[:：]?|热门词条|联络我们|联系我们|基本介绍|分享到[:：]?"
     r"|[•·]\s*(?:中文名|类型)[:：].*|.*(?:浏览次数|字体[:：]|分享到).*|来源[:：].*"
-    r"|\[image:.*\]|政府信息公开|信息公开|首页.*|当前位置.*)$"
+    r"|\[image:.*\]|政府信息公开|信息公开|首页.*|当前位置.*|发布(?:时间|日期)[:：].*)$"
 )
 _SECTION_NUMBER = re.compile(r"^\s*([一二三四五六])\s*[、.]")
 _MARKUP = re.compile(r"^[#>\s*]+|\*+$")
@@ -92,41 +92,6 @@ def find_headings(lines: list[Line], fmt: Format) -> dict[str, Heading]:
     return found
 
 
-@dataclass
-class TitleBlock:
-    agency: str | None
-    year: int | None
-    title_index: int | None
-
-
-def read_title(lines: list[Line], limit: int) -> TitleBlock:
-    """Agency and year from the title (``{机关}{年份}年政府信息公开工作年度报告``)."""
-    for i, line in enumerate(lines[:limit]):
-        text = plain(line.text)
-        year_here = re.search(r"\d{4}\s*年", unicodedata.normalize("NFKC", text))
-        if "报告" not in key(text) and year_here and i + 1 < len(lines):
-            # A title broken over two lines (PDF, Word): ``某局2021年`` / ``政府信息公开…报告``.
-            text += plain(lines[i + 1].text)
-        probe = key(text)
-        if "报告" not in probe or not re.search(r"\d{4}年", unicodedata.normalize("NFKC", text)):
-            continue
-        if "政府信息公开" not in probe and "政务公开" not in probe:
-            continue
-        m = _TITLE.match(text)
-        if not m:
-            continue
-        year = int(unicodedata.normalize("NFKC", m.group(2)))
-        agency = m.group(1).strip(" 《》\u3000")
-        if not agency and i > 0:
-            # Title broken over two lines: the agency is the line above.
-            for prev in reversed(lines[max(0, i - 3) : i]):
-                if prev.text.strip() and not is_furniture(prev.text):
-                    agency = plain(prev.text).strip()
-                    break
-        return TitleBlock(agency or None, year, i)
-    return TitleBlock(None, None, None)
-
-
 def web_date(lines: list[Line], limit: int) -> dt.date | None:
     for line in lines[:limit]:
         m = _WEB_DATE.search(unicodedata.normalize("NFKC", line.text))
@@ -138,9 +103,15 @@ def web_date(lines: list[Line], limit: int) -> dt.date | None:
     return None
 
 
-def signature(paragraphs: list[str], agency: str | None) -> tuple[list[str], dt.date | None]:
-    """Split the closing signature (机关名称, 日期) off the last section's paragraphs."""
+def signature(
+    paragraphs: list[str], agency: str | None
+) -> tuple[list[str], dt.date | None, str | None]:
+    """Split the closing signature (机关名称, 日期) off the last section's paragraphs.
+
+    Returns the paragraphs left, the date and the signing agency's line (or None).
+    """
     date = None
+    signer = None
     out = list(paragraphs)
     while out and is_furniture(out[-1]):
         out.pop()
@@ -153,10 +124,10 @@ def signature(paragraphs: list[str], agency: str | None) -> tuple[list[str], dt.
             except ValueError:
                 date = None
     if date and out and _is_signature(out[-1], agency):
-        out.pop()
+        signer = out.pop()
     elif out and agency and key(out[-1]) == key(agency):
-        out.pop()  # signed without a date
-    return out, date
+        signer = out.pop()  # signed without a date
+    return out, date, signer
 
 
 def _is_signature(text: str, agency: str | None) -> bool:
@@ -236,9 +207,11 @@ def read_sections(
     last_text = next(
         (s for _, s in reversed(positions) if s in ("other_matters", "problems", "overview")), None
     )
-    published = None
+    published = signer = None
     if last_text:
-        texts[last_text], published = signature(texts[last_text], result.agency)
+        texts[last_text], published, signer = signature(texts[last_text], result.agency)
+    if not result.agency:
+        _agency_fallback(result, lines, signer)
     if published:
         result.published, result.published_from = published, "落款"
     else:
@@ -259,6 +232,18 @@ def read_sections(
     result.data["sections"] = sections
     if result.published:
         result.data["published"] = result.published
+
+
+def _agency_fallback(result: ImportResult, lines: list[Line], signer: str | None) -> None:
+    """No agency in the title or the text: the signature, then the page's 发布机构 field."""
+    agency, where = clean_agency(signer), "落款"
+    if not agency:
+        agency, where = field_agency(lines, min(len(lines), 15))
+    if agency:
+        result.agency, result.agency_from = agency, where
+        result.data["agency"] = agency
+    else:
+        result.findings.append(Finding("warning", "标题和正文中找不到机关名称"))
 
 
 def _is_title(text: str, agency: str) -> bool:

@@ -94,7 +94,17 @@ def read_text(path: Path, data: bytes) -> Document:
             continue
     else:
         raise InputError("无法识别文件编码（应为 UTF-8 或 GB18030）", file=str(path))
-    return Document(text_lines(text), "text", str(path))
+    return text_document(text, str(path))
+
+
+def text_document(text: str, name: str) -> Document:
+    """A text as a document: plain text, or HTML saved as text (recognised by content)."""
+    from reportgen.importer.html_text import as_html
+
+    markup = as_html(text)
+    if markup is not None:
+        return Document(html_lines(markup), "html", name)
+    return Document(text_lines(text), "text", name)
 
 
 # --------------------------------------------------------------------------- HTML

@@ -10,9 +10,9 @@ tables, PDF lines — with one set of rules:
   a merged label cell) and then from the end (colspan padding, the ``-`` a crawler adds).
 * Blank cells (``-``, ``/``, ``—``, empty table cells) inside the row's width stay blank:
   they are written as 0 with a note, never silently.
-* Run-together digits: when a row has fewer values than cells, runs of digits are split so
-  that the row's balancing rules hold (总计 = sum of the parts); numbers have no leading
-  zeros.  One fitting split is taken and reported; several are reported as ambiguous.
+* Run-together digits: when a row has fewer values than cells, its runs of digits are left
+  ``pending`` and cut afterwards for all tables at once under every balancing rule
+  (:mod:`.digit_runs`).
 * Anything else (too many values, too few with no split) leaves the row unread, with the
   reason and the source line.
 """
@@ -20,7 +20,6 @@ tables, PDF lines — with one set of rules:
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -33,6 +32,8 @@ from reportgen.limits import number_too_long
 
 BLANK_MARKS = {"", "-", "/", "—", "－", "／", "\\", "–", "——", "无", "空"}
 _NUMBER = re.compile(r"^[+\-−－]?\d[\d,，]*(?:[.．]\d+)?(?:万元|元)?$")
+#: A run of digits that may hold several cells (a leading sign belongs to the first).
+_RUN = re.compile(r"[-−－+]?\d{2,}(?:[.．]\d+)?(?:万元|元)?")
 _GLUED = re.compile(r"^(.*?[^\d\s.．,，+\-])\s*(\d+)$")
 #: Most candidate splits looked at for one row before giving up as ambiguous.
 MAX_SPLITS = 20000
@@ -57,9 +58,17 @@ class RowRead:
     raw: list[Token] = field(default_factory=list)
     values: list[Any] = field(default_factory=list)  # int | Decimal | None (blank)
     unit: str | None = None
-    status: str = "ok"  # ok | split | unreadable | ambiguous
+    status: str = "ok"  # ok | split | unreadable | ambiguous | pending (runs to cut)
     reason: str = ""
     candidates: list[list[int]] = field(default_factory=list)
+    #: column key → the values it takes in the whole-table solutions (ambiguous rows)
+    cell_candidates: dict[str, list[int]] = field(default_factory=dict)
+    #: the digit runs (and single values) of a row whose cells ran together
+    runs: list[str] = field(default_factory=list)
+    #: split taken although no split satisfies every rule (a published total is wrong)
+    relaxed: bool = False
+    #: split with no choice (one digit per cell): as sure as separated numbers
+    forced: bool = False
     exact_label: bool = True
     lines: list[Line] = field(default_factory=list)
 
@@ -155,68 +164,6 @@ def parse_value(text: str, cell_type: str) -> tuple[Any, str | None, str | None]
     return int(number), unit, None
 
 
-# --------------------------------------------------------------------------- splitting
-
-
-def _cuts(digits: str, parts: int):
-    """Ways to cut a digit string into ``parts`` numbers without leading zeros."""
-    n = len(digits)
-    for positions in itertools.combinations(range(1, n), parts - 1):
-        bounds = (0, *positions, n)
-        pieces = [digits[a:b] for a, b in itertools.pairwise(bounds)]
-        if all(p == "0" or not p.startswith("0") for p in pieces):
-            yield [int(p) for p in pieces]
-
-
-def split_candidates(
-    texts: list[str], width: int, fits, limit: int = MAX_SPLITS
-) -> tuple[list[list[int]], bool]:
-    """All ways to read ``texts`` (values, some run together) as ``width`` numbers.
-
-    Only plain digit runs are split.  Returns the candidates that satisfy ``fits`` and
-    whether the search was complete (False when it passed ``limit``).
-    """
-    if any(number_too_long(t) for t in texts):
-        return [], True  # refused by parse_value, never split
-    splittable = [t.isdigit() and len(t) > 1 for t in texts]
-    extra = width - len(texts)
-    if extra <= 0 or not any(splittable):
-        return [], True
-    found: list[list[int]] = []
-    looked = 0
-    slots = [i for i, s in enumerate(splittable) if s]
-    for shares in _compositions(extra, len(slots)):
-        per = dict.fromkeys(range(len(texts)), 1)
-        for slot, share in zip(slots, shares, strict=True):
-            per[slot] += share
-        if any(per[i] > len(texts[i]) for i in slots):
-            continue
-        options = []
-        for i, text in enumerate(texts):
-            if per[i] == 1:
-                options.append([[int(text)]])
-            else:
-                options.append(list(_cuts(text, per[i])))
-        for combo in itertools.product(*options):
-            looked += 1
-            if looked > limit:
-                return found, False
-            values = [v for part in combo for v in part]
-            if fits(values):
-                found.append(values)
-    return found, True
-
-
-def _compositions(total: int, parts: int):
-    """Non-negative integer tuples of length ``parts`` summing to ``total``."""
-    if parts == 1:
-        yield (total,)
-        return
-    for first in range(total + 1):
-        for rest in _compositions(total - first, parts - 1):
-            yield (first, *rest)
-
-
 # --------------------------------------------------------------------------- rows
 
 
@@ -251,15 +198,6 @@ def row_columns(fmt: Format, table: str, dotted: str) -> list[Node] | None:
     return t.blocks[0].column_leaves
 
 
-def row_fits(table: str):
-    """The balancing rule one row must satisfy, as a predicate on its values."""
-    if table == "applications":
-        return lambda v: len(v) != 7 or v[6] == sum(v[:6])
-    if table == "appeals":
-        return lambda v: all(v[i + 4] == sum(v[i : i + 4]) for i in (0, 5, 10))
-    return lambda v: True
-
-
 def settle(row: RowRead, fmt: Format, columns: list[Node]) -> None:
     """Turn the raw tokens of a row into one value per column, or say why it cannot."""
     width = len(columns)
@@ -279,28 +217,21 @@ def settle(row: RowRead, fmt: Format, columns: list[Node]) -> None:
         row.status = "unreadable"
         row.reason = f"有 {len(tokens)} 个数，应为 {width} 个（列无法对齐）"
         return
+    if len(tokens) < width and any(_RUN.fullmatch(t.text) for t in tokens):
+        # Digits ran together: blank marks after them are a crawler's padding (``-``).
+        while tokens and tokens[-1].kind == "blank":
+            tokens.pop()
     if len(tokens) < width:
         texts = [t.text for t in tokens]
-        if tokens and all(t.kind == "value" for t in tokens):
-            found, complete = split_candidates(texts, width, row_fits(row.table))
-            if len(found) == 1 and complete:
-                row.values = found[0]
-                row.status = "split"
-                row.reason = (
-                    f"数字连在一起（{' '.join(texts)}），按勾稽关系和列数拆分为 "
-                    + " / ".join(str(v) for v in found[0])
-                )
-                return
-            if found:
-                row.status = "ambiguous"
-                row.candidates = found[:20]
-                more = "" if complete else "（可能更多）"
-                shown = "；".join(" / ".join(map(str, c)) for c in found[:5])
-                row.reason = (
-                    f"数字连在一起（{' '.join(texts)}），有 {len(found)} 种拆法{more}"
-                    f"都符合勾稽关系：{shown}"
-                )
-                return
+        if (
+            tokens
+            and all(t.kind == "value" for t in tokens)
+            and any(_RUN.fullmatch(t.text) for t in tokens)
+        ):
+            # Digits run together: cut later, with the whole table (:mod:`.digit_runs`).
+            row.status = "pending"
+            row.runs = texts
+            return
         row.status = "unreadable"
         row.reason = (
             f"只有 {len(tokens)} 个数，应为 {width} 个（列无法对齐）"
