@@ -112,17 +112,10 @@ class _Progress:
         self.bar = None
         self.tasks: dict[str, int] = {}
         self.total = total
-        if not quiet and sys.stderr.isatty():
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+        if not quiet:
+            from reportgen.progress import progress_bar
 
-            self.bar = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                console=Console(stderr=True),
-                transient=True,
-            )
+            self.bar = progress_bar()
 
     def __enter__(self) -> _Progress:
         if self.bar is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
@@ -205,18 +204,10 @@ class _Reporter:
         self.count = 0
         self.progress = None
         self.task = None
-        if not as_json and sys.stderr.isatty() and total > 1:
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+        if not as_json and total > 1:
+            from reportgen.progress import progress_bar
 
-            self.progress = Progress(
-                TextColumn("生成"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("{task.description}"),
-                console=Console(stderr=True),
-                transient=True,
-            )
+            self.progress = progress_bar("生成")
 
     def __enter__(self) -> _Reporter:
         if self.progress is not None:

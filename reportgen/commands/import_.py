@@ -101,18 +101,10 @@ class _Progress:
         self.quiet = quiet
         self.count = 0
         self.bar = None
-        if total > 1 and sys.stderr.isatty():
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+        if total > 1:
+            from reportgen.progress import progress_bar
 
-            self.bar = Progress(
-                TextColumn("导入"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("{task.description}"),
-                console=Console(stderr=True),
-                transient=True,
-            )
+            self.bar = progress_bar("导入")
 
     def __enter__(self) -> _Progress:
         if self.bar is not None:
