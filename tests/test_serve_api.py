@@ -448,3 +448,21 @@ def test_a_file_opens_at_once_and_the_year_picks_the_form(tmp_path):
     result = write(c, "/api/check", body).json()
     assert result["format"] is None
     assert any(p["rule"] == "X-5" and p["path"] == "year" for p in result["problems"])
+
+
+def test_explained_warnings_of_the_file_stay_explained(folder):
+    """A report file's ``acknowledged:`` entries survive editing in the form and are shown
+    as explained, with their reason."""
+    text = SAMPLE.read_text(encoding="utf-8") + (
+        "acknowledged:\n"
+        "  - {rule: X-4, where: sections.problems, reason: 本年度无需报告的问题}\n"
+    )
+    (folder / "a.yaml").write_text(text, encoding="utf-8")
+    c = client(folder)
+    assert c.get("/edit?file=a.yaml").status_code == 200
+    values = sample_values()
+    checked = write(c, "/api/check", {"file": "a.yaml", "values": values}).json()
+    explained = [p for p in checked["problems"] if p.get("acknowledged")]
+    assert [(p["rule"], p["path"], p["acknowledged"]) for p in explained] == [
+        ("X-4", "sections.problems", "本年度无需报告的问题")
+    ]

@@ -21,7 +21,7 @@ from reportgen.definition import Format, format_for_year, formats
 from reportgen.errors import ERROR, InputError, Problem
 from reportgen.model import TOP_LEVEL
 from reportgen.report import Report
-from reportgen.wizard.answers import AnswerStore, draft_path_for, fillable_keys
+from reportgen.wizard.answers import ACKNOWLEDGED, AnswerStore, draft_path_for, fillable_keys
 from reportgen.wizard.carry_over import carried_value, carry_rules
 from reportgen.wizard.questions import AnswerError, parse_date, parse_value, stored
 
@@ -129,7 +129,10 @@ class Editing:
     def update(self, raw: dict[str, Any], carry: list[str] | None = None) -> list[Problem]:
         """Replace the answers by what the form shows; returns the entries that do not
         parse (located at their cell or field), which are left out of the report."""
-        kept = {k: v for k, v in self.store.values.items() if k.startswith("@")}
+        # bookkeeping and the file's explained warnings are not form fields: kept as they are
+        kept = {
+            k: v for k, v in self.store.values.items() if k.startswith("@") or k == ACKNOWLEDGED
+        }
         problems: list[Problem] = []
         values: dict[str, Any] = dict(kept)
         year = str(raw.get("year", self.store.get("year"))).strip()
@@ -262,6 +265,8 @@ def problem_json(problem: Problem) -> dict[str, Any]:
         "message": problem.message,
         "hint": problem.hint,
         "path": problem.path,
+        # a warning the report explains (acknowledged:): shown with its reason
+        "acknowledged": problem.acknowledged,
     }
 
 

@@ -184,7 +184,7 @@
       item.id = "problem-" + index;
       item.className = severity;
       const target = targetOf(p);
-      const text = p.rule + " " + p.message;
+      const text = (p.acknowledged ? "（已说明）" : "") + p.rule + " " + p.message;
       let main;
       if (target) {
         main = document.createElement("button");
@@ -196,10 +196,10 @@
       }
       main.textContent = text;
       item.appendChild(main);
-      if (p.hint) {
+      if (p.acknowledged || p.hint) {
         const hint = document.createElement("span");
         hint.className = "problem-hint";
-        hint.textContent = "提示：" + p.hint;
+        hint.textContent = p.acknowledged ? "说明：" + p.acknowledged : "提示：" + p.hint;
         item.appendChild(hint);
       }
       lists[severity].appendChild(item);
