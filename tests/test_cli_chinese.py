@@ -25,7 +25,7 @@ PO = LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "click.po"
 #: Latin words a clerk may see: product and format names, and the file names of examples
 PRODUCT_WORDS = {
     "reportgen", "HTML", "DOCX", "PDF", "JSON", "Schema", "YAML", "WeasyPrint", "Pango",
-    "HarfBuzz", "Ctrl", "CI", "Tab", "CPU", "Excel", "WPS", "Word", "A4",
+    "HarfBuzz", "Ctrl", "CI", "Tab", "CPU", "Excel", "WPS", "Word", "A4", "XLSX", "CSV",
     "report", "yaml", "draft", "html", "docx", "pdf", "txt",
 }  # fmt: skip
 #: a Latin word, not an option (--json), a file name (fonts.yaml), a path or a rule id (E-KEY)

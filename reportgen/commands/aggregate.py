@@ -44,7 +44,7 @@ def aggregate_command(
     allow_invalid: bool,
     force: bool,
 ) -> None:
-    """把成员单位的报告 MEMBERS 的表二、表三、表四逐格相加，生成本级的汇总报告文件。
+    """把成员单位报告的表二、表三、表四逐格相加，生成本级的汇总报告文件。
 
     \b
     成员可以是报告文件，也可以是已发布的报告（文本、HTML、DOCX、PDF）。

@@ -38,7 +38,7 @@ from reportgen.errors import EXIT_INVALID, EXIT_OK, EXIT_USAGE, InputError
 def audit_command(
     sources: tuple[str, ...], outdir: str, jobs: int | None, previous_dir: str | None, as_json: bool
 ) -> None:
-    """审核 SOURCES 中的全部报告：报告文件、已发布的报告（文本、HTML、DOCX、PDF）或文件夹。
+    """审核给出的全部报告：报告文件、已发布的报告（文本、HTML、DOCX、PDF）或文件夹。
 
     \b
     每份报告都按全部规则检查，并分清“原文有误”（表格完整读出但不符合规则）
