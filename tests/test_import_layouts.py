@@ -128,11 +128,6 @@ def test_sections_and_titles_from_pdf(corpus, layout):
         _assert_sections(import_file(out / entry["file"]), entry)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="LibreOffice saves a text document as HTML in one <pre>; the HTML reader "
-    "does not yet split a <pre> at its line breaks (sources.html_lines)",
-)
 def test_seed_saved_as_html_by_libreoffice(corpus):
     out, _ = corpus
     entry = _entries(corpus, "seed-lo-html")[0]

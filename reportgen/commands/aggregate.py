@@ -53,11 +53,13 @@ def aggregate_command(
 
     \b
     以下情况拒绝汇总（退出码 1）：年度或格式版本不同、同一机关出现两次、
-    某个成员本身是其他成员的汇总（会重复计算）、成员报告有错误（除非加 --allow-invalid）。
+    某个成员本身是其他成员的汇总（会重复计算）、
+    成员报告有错误（除非加 --allow-invalid）。
 
     \b
     退出码：0 完成（名单中缺报告的机关照常列出）；
-    1 拒绝汇总、用了 --allow-invalid 或 --check 发现不一致；2 文件无法读取或用法错误。
+    1 拒绝汇总、用了 --allow-invalid 或 --check 发现不一致；
+    2 文件无法读取或用法错误。
     """
     from pathlib import Path
 
