@@ -719,3 +719,106 @@ def test_pdf_converted_to_text_or_markdown(built, sample, how, tmp_path):
             for part in (*cell.row.path, *cell.column.path):
                 node = node.get(part, {}) if isinstance(node, dict) else {}
             assert node == report.values[cell.path], cell.path
+
+
+#: Table 三 as ``pdftotext -layout`` prints it when row labels wrap: the group labels
+#: (rowspan cells) fall between the lines of a wrapped row label, whole (（三）不予公开),
+#: in pieces (（六） / 其他处理) or two characters a line (三、本年度办理结果, 结果).
+WRAPPED_UNDER_GROUP_LABELS = (
+    HEAD
+    + """二、主动公开政府信息情况
+第二十条第（一）项
+信息内容        本年制发件数    本年废止件数    现行有效件数
+规章            0       0       0
+行政规范性文件  3       1       12
+第二十条第（五）项
+信息内容        本年处理决定数量
+行政许可        55
+第二十条第（六）项
+信息内容        本年处理决定数量
+行政处罚        41
+行政强制        9
+第二十条第（八）项
+信息内容        本年收费金额（单位：万元）
+行政事业性收费  0
+三、收到和处理政府信息公开申请情况
+                                       申请人情况
+                                  法人或其他组织
+             自然人   商业企业 科研机构 社会公益组织 法律服务机构 其他   总计
+一、本年新收政府信息公开申请数量   6   1   0   0   0   1   8
+二、上年结转政府信息公开申请数量   1   0   0   0   0   0   1
+     （一）予以公开              2   0   0   0   0   0   2
+     （二）部分公开（区分处理的，只计这
+                              1   0   0   0   0   0   1
+     一情形，不计其他情形）
+             1.属于国家秘密         0   0   0   0   0   0   0
+             2.其他法律行政法规禁止公开   0   0   0   0   0   0   0
+             3.危及“三安全一稳定”     0   0   0   0   0   0   0
+             4.保护
+     （三）不予公开
+             第三方合法权益     1   0   0   0   0   0   1
+             5.属于三类内部事务信息     0   0   0   0   0   0   0
+             6.属于四类过程性信息      0   0   0   0   0   0   0
+三、本年度        7.属于行政执法案卷       0   0   0   0   0   0   0
+办理           8.属于行政查询事项       0   0   0   0   0   0   0
+结果
+             1.本机关
+        （四）
+             不掌握相关政府信息   1   1   0   0   0   0   2
+     无法提供
+             2.没有现成信息需要另行制作   0   0   0   0   0   0   0
+             3.补正后申请内容仍不明确    0   0   0   0   0   0   0
+             1.信访举报投诉类申请      0   0   0   0   0   0   0
+             2.重复申请           0   0   0   0   0   0   0
+             3.要求提供公开出版物      0   0   0   0   0   0   0
+             4.无正当理由大量反复申请    0   0   0   0   0   0   0
+             5.要求行政
+     （五）不予处理
+             机关确认或重新出具已获取信息   1   0   0   0   0   0   1
+             1.申请人无正当
+     （六）
+             理由逾期不补正、行政机关不再     1   0   0   0   0   0   1
+             处理其政府信息公开申请
+             2.申请人逾期
+     其他处理
+             未按收费通知要求缴纳费用、行政机关不再     0   0   0   0   0   1   1
+             处理其政府信息公开申请
+             3.其他             0   0   0   0   0   0   0
+     （七）总计                    7   1   0   0   0   1   9
+四、结转下年度继续办理                   0   0   0   0   0   0   0
+"""
+    + """四、政府信息公开行政复议、行政诉讼情况
+行政复议                       行政诉讼
+结果维持 结果纠正 其他结果 尚未审结 总计
+1  0  0  0  1  0  0  0  0  0  0  0  0  0  0
+"""
+    + TAIL
+)
+
+
+def test_wrapped_row_labels_with_group_labels_between_their_lines():
+    result = import_text(WRAPPED_UNDER_GROUP_LABELS, "wrapped.txt")
+    assert result.format.id == "v2021"
+    assert result.complete, result.skipped
+    fmt = get_format("v2021")
+    columns = [c.key for c in fmt.tables["applications"].blocks[0].column_leaves]
+    not_zero = {
+        "new_received": [6, 1, 0, 0, 0, 1, 8],
+        "carried_over": [1, 0, 0, 0, 0, 0, 1],
+        "granted": [2, 0, 0, 0, 0, 0, 2],
+        "partial": [1, 0, 0, 0, 0, 0, 1],
+        "denied.third_party": [1, 0, 0, 0, 0, 0, 1],
+        "unable.not_held": [1, 1, 0, 0, 0, 0, 2],
+        "not_processed.confirm_reissue": [1, 0, 0, 0, 0, 0, 1],
+        "other.no_correction": [1, 0, 0, 0, 0, 0, 1],
+        "other.fee_unpaid": [0, 0, 0, 0, 0, 1, 1],
+        "results_total": [7, 1, 0, 0, 0, 1, 9],
+    }
+    for leaf in fmt.tables["applications"].blocks[0].row_leaves:
+        got = _data_row(result.data["applications"], leaf.dotted)
+        assert [got[c] for c in columns] == not_zero.get(leaf.dotted, [0] * 7), leaf.dotted
+    assert result.data["appeals"]["review"] == {
+        "upheld": 1, "corrected": 0, "other": 0, "pending": 0, "total": 1
+    }  # fmt: skip
+    docs = result.data["proactive"]["normative_docs"]
+    assert docs == {"issued": 3, "repealed": 1, "in_force": 12}

@@ -137,6 +137,16 @@ class LabelIndex:
         for label in self.labels:
             self.by_key.setdefault(key(label.text), []).append(label)
         self.max_len = max(len(k) for k in self.by_key)
+        self.group_keys = tuple(sorted({key(lb.text) for lb in self.labels if lb.kind == "group"}))
+
+    def in_group_label(self, text: str) -> bool:
+        """Whether ``text`` is a group label or a piece of one (``（六）``, ``其他处理``, ``理``).
+
+        A PDF prints a group label (a rowspan cell) in its own lines, centred on its rows, so
+        its pieces fall between the lines of a row label wrapped in the next cell.
+        """
+        k = key(text)
+        return bool(k) and any(k in group for group in self.group_keys)
 
     @functools.lru_cache(maxsize=65536)  # noqa: B019 - one index per process
     def match(self, text: str) -> Match | None:

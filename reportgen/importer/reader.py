@@ -81,6 +81,26 @@ def _fee_variants() -> dict[str, tuple[str, Any]]:
     return found
 
 
+def _group_pieces(line: Line, has_number: bool, labels: LabelIndex) -> bool:
+    """Whether the line holds nothing but group labels or pieces of them (``本  （四）``).
+
+    A PDF prints a group label (a rowspan cell) centred on its rows, so its lines fall
+    between the lines of a row label wrapped in the next cell, sometimes next to a piece of
+    another group label (三、本年度办理结果 set one character per line on the left).
+    """
+    if has_number:
+        return False
+    words = line.cells if line.structured else line.text.split()
+    words = [w for w in words if key(w)]
+    return bool(words) and all(labels.in_group_label(w) for w in words)
+
+
+def _row_match(labels: LabelIndex, text: str):
+    """The row label ``text`` reads as, or None."""
+    match = labels.match(text)
+    return match if match is not None and match.label.kind == "row" else None
+
+
 def read_rows(lines: list[Line], labels: LabelIndex, findings: list[Finding]) -> TableRead:
     """Walk the table region: the rows it holds and the version evidence."""
     read = TableRead()
@@ -111,23 +131,34 @@ def read_rows(lines: list[Line], labels: LabelIndex, findings: list[Finding]) ->
         rows[ident] = row
 
     fragment = ""  # unmatched label text: a long label wrapped over lines (PDF cells)
+    aside = ""  # pieces of group labels printed between the lines of ``fragment``
     for line in lines:
         tokens = tokenize(line, labels)
         opened_here = False
         has_number = any(t.kind == "value" for t in tokens)
         has_label = any(t.kind == "label" and t.match for t in tokens)
+        group_line = _group_pieces(line, has_number, labels)
         for token in tokens:
             if token.kind == "label":
                 match = token.match
+                if (group_line and (fragment or match is None or not match.exact)) or (
+                    match is None and labels.in_group_label(token.text)
+                ):
+                    # A group label's piece neither starts nor ends a wrapped row label,
+                    # nor passes for a label it only resembles (结果 for 结果维持).
+                    aside += token.text
+                    continue
                 if match is None:
-                    fragment += token.text
-                    if fragment == token.text:
+                    before, fragment = fragment, fragment + token.text
+                    if not before:
                         continue
-                    match = labels.match(fragment)
-                    if match is None or match.label.kind != "row":
+                    match = _row_match(labels, fragment)
+                    if match is None and aside:
+                        match = _row_match(labels, before + aside + token.text)
+                    if match is None:
                         continue
                     token = Token("label", fragment, line, match)
-                fragment = ""
+                fragment = aside = ""
                 label = match.label
                 if label.table == "proactive" and len(label.format_ids) == 1:
                     evidence["proactive"][label.format_ids[0]] += 1
@@ -154,7 +185,7 @@ def read_rows(lines: list[Line], labels: LabelIndex, findings: list[Finding]) ->
                     close(current)
                     current = None
                 continue
-            fragment = ""
+            fragment = aside = ""
             empty = token.kind == "blank" and token.text == ""
             if empty and not opened_here and (has_label or not has_number):
                 continue
