@@ -156,7 +156,20 @@ class Reading:
 
     value: int
     meaning: str
-    placeholder: str
+    #: the placeholders of the cells it adds up (placeholders cite cells, they do not add)
+    placeholders: tuple[str, ...]
+
+    def hint(self, written: int) -> str:
+        if len(self.placeholders) == 1:
+            return (
+                f"把 {written} 改为占位符 {self.placeholders[0]}（{self.meaning}，"
+                f"现为 {self.value}），生成时自动填入表格中的数字。"
+            )
+        return (
+            f"表格中{self.meaning}为 {self.value}；要让文字随表格变化，可分开引用 "
+            + "、".join(self.placeholders)
+            + "（占位符只能引用单元格，不能相加）。"
+        )
 
 
 def _reading(report: Report, *paths: str) -> Reading:
@@ -166,8 +179,8 @@ def _reading(report: Report, *paths: str) -> Reading:
         cell = report.format.cells[path]
         names.append(cell.row.label or column_title(cell.column))
     meaning = names[0] if len(names) == 1 else "与".join(names) + "之和"
-    expr = " + ".join(paths)
-    return Reading(sum(report.values[p] for p in paths), meaning, "{{ " + expr + " }}")
+    cites = tuple("{{ " + path + " }}" for path in paths)
+    return Reading(sum(report.values[p] for p in paths), meaning, cites)
 
 
 def _readings(report: Report) -> list[tuple[str, re.Pattern, list[Reading]]]:
@@ -243,8 +256,7 @@ def narrative_numbers(report: Report, rule: Rule, previous: Report | None) -> li
                             column_offset=match.start(),
                             expected=expected,
                             actual=str(n),
-                            hint=f"把 {n} 改为占位符 {best.placeholder}（{best.meaning}，"
-                            f"现为 {best.value}），生成时自动填入表格中的数字。",
+                            hint=best.hint(n),
                         )
                     )
             if new_total and _NONE_RECEIVED.search(line):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import report_text
 
@@ -320,9 +322,14 @@ def test_x3_suggests_the_placeholder_the_sentence_needs():
         "全年新收政府信息公开申请260件", "全年新收政府信息公开申请264件，办结250件，行政复议2件"
     )
     hints = {p.actual: p.hint for p in problems_of(text) if p.rule == "X-3"}
-    # 264 is nearest to 一+二 (265), not to 一 (260)
-    assert "{{ applications.new_received.total + applications.carried_over.total }}" in hints["264"]
-    assert "现为 265" in hints["264"]
+    # 264 is nearest to 一+二 (265), not to 一 (260): both cells are offered, to cite apart
+    assert "{{ applications.new_received.total }}" in hints["264"]
+    assert "{{ applications.carried_over.total }}" in hints["264"]
+    assert "为 265" in hints["264"]
+    # every placeholder offered is one that check accepts (a citation, not a sum)
+    offered = {m for hint in hints.values() for m in re.findall(r"\{\{[^}]*\}\}", hint)}
+    cited = report_text().replace("按时公开各类信息。", "按时公开各类信息。" + "".join(offered))
+    assert not [p for p in problems_of(cited) if p.rule == "P-1"]
     assert "{{ applications.results_total.total }}" in hints["250"]
     assert "{{ appeals.review.total }}" in hints["2"]
 
