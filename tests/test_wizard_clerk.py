@@ -358,3 +358,17 @@ def test_pasting_rows_in_a_real_terminal(tmp_path):
     assert draft["applications.new_received.natural_person"] == 200
     assert draft["applications.carried_over.natural_person"] == 6
     assert draft["applications.granted.natural_person"] == 120
+
+
+def test_a_year_typed_after_the_suggested_one_is_asked_again(tmp_path):
+    """The year box starts with a suggestion; typing after it gives 20252025, refused."""
+    import datetime as dt
+
+    from reportgen.wizard.answers import AnswerStore
+    from reportgen.wizard.basics import BasicFacts
+
+    facts = BasicFacts(None, AnswerStore(tmp_path / "r.yaml"))
+    this_year = dt.date.today().year
+    assert "不晚于今年" in facts._check_year(f"{this_year}{this_year}")
+    assert facts._check_year(str(this_year - 1)) is None
+    assert "四位数" in facts._check_year("二〇二四")
