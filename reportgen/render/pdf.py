@@ -287,6 +287,30 @@ def _finisher(document, pdf) -> None:
     pdf_access.finish(document, pdf)
 
 
+def _laid_out(source):
+    """The laid-out document, its tables split where a break cuts a merged label cell.
+
+    Most documents are laid out once; see :mod:`reportgen.render.table_breaks`.
+    """
+    import cssselect2
+
+    from reportgen.render import table_breaks, weasy
+
+    document = source.render(font_config=weasy.font_config())
+    parts = 0
+    for _ in range(table_breaks.MAX_PASSES):
+        cuts = table_breaks.cut_spans(document)
+        if not cuts:
+            break
+        root = source.etree_element
+        parts = table_breaks.split_tables(root, cuts, parts)
+        source.wrapper_element = cssselect2.ElementWrapper.from_html_root(
+            root, content_language=None
+        )
+        document = source.render(font_config=weasy.font_config())
+    return document
+
+
 def html_to_pdf(
     html: str, template_dir: str | Path | None = None, identifier: bytes | None = None
 ) -> bytes:
@@ -310,9 +334,10 @@ def html_to_pdf(
         identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     try:
         with weasy.typesetting():
-            document = weasyprint.HTML(
+            source = weasyprint.HTML(
                 string=html, base_url=roots[0].resolve().as_uri() + "/", url_fetcher=fetcher
-            ).render(font_config=weasy.font_config())
+            )
+            document = _laid_out(source)
             return document.write_pdf(
                 pdf_identifier=identifier, finisher=_finisher, **pdf_access.WRITE_OPTIONS
             )
