@@ -26,6 +26,8 @@ import copy
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from reportgen.render.spans import cut_cells, grid_columns
+
 #: At most this many extra layouts of one document (each cut is found in one layout).
 MAX_PASSES = 6
 
@@ -50,25 +52,12 @@ def body_rows(table) -> list:
     return [tr for body in table if body.tag == "tbody" for tr in body if tr.tag == "tr"]
 
 
-def _grid(rows: list) -> list[list[tuple[object, int]]]:
-    """For each row, its cells with the grid column each starts in (spans resolved)."""
-    covered: dict[tuple[int, int], bool] = {}
-    result = []
-    for r, row in enumerate(rows):
-        col, cells = 0, []
-        for cell in row:
-            if cell.tag not in ("td", "th"):
-                continue
-            while (r, col) in covered:
-                col += 1
-            colspan, rowspan = _span(cell, "colspan"), _span(cell, "rowspan")
-            for dr in range(rowspan):
-                for dc in range(colspan):
-                    covered[(r + dr, col + dc)] = True
-            cells.append((cell, col))
-            col += colspan
-        result.append(cells)
-    return result
+def _cells(row) -> list:
+    return [cell for cell in row if cell.tag in ("td", "th")]
+
+
+def _spans(rows: list) -> list[list[tuple[int, int]]]:
+    return [[(_span(c, "colspan"), _span(c, "rowspan")) for c in _cells(row)] for row in rows]
 
 
 def _groups(table) -> list[list]:
@@ -81,11 +70,7 @@ def spans_cut(table, row: int) -> bool:
     start = 0
     for rows in _groups(table):
         if start < row < start + len(rows):
-            local = row - start
-            for r, cells in enumerate(_grid(rows[:local])):
-                if any(r + _span(cell, "rowspan") > local for cell, _ in cells):
-                    return True
-            return False
+            return bool(cut_cells(_spans(rows), row - start))
         start += len(rows)
     return False
 
@@ -163,23 +148,19 @@ def _split(root, cut: Cut, number: int) -> None:
             moved.append(body)
         elif start < cut.row < start + len(rows):
             local = cut.row - start
-            grid = _grid(rows)
-            restarted = []
-            for r, cells in enumerate(grid[:local]):
-                for cell, col in cells:
-                    rowspan = _span(cell, "rowspan")
-                    if r + rowspan > local:
-                        clone = _renamed(cell, suffix)
-                        _set_span(cell, local - r)
-                        _set_span(clone, r + rowspan - local)
-                        restarted.append((col, clone))
+            columns = grid_columns(_spans(rows))
             first = rows[local]
-            for col, clone in sorted(restarted, key=lambda item: item[0]):
-                after = [c for c, c_col in grid[local] if c_col > col]
-                position = list(first).index(after[0]) if after else len(first)
-                # keep the clone left of the first cell that starts further right
-                first.insert(position, clone)
-                grid[local] = [*grid[local], (clone, col)]
+            placed = list(zip(_cells(first), columns[local], strict=True))
+            # restart each cut cell in the row after the cut, left of the first cell
+            # that starts further right; the cells are visited left to right
+            for r, i, col in sorted(cut_cells(_spans(rows), local), key=lambda c: c[2]):
+                cell = _cells(rows[r])[i]
+                rowspan = _span(cell, "rowspan")
+                clone = _renamed(cell, suffix)
+                _set_span(cell, local - r)
+                _set_span(clone, r + rowspan - local)
+                after = [c for c, c_col in placed if c_col > col]
+                first.insert(list(first).index(after[0]) if after else len(first), clone)
             tail = _shell(body)
             for tr in rows[local:]:
                 body.remove(tr)
