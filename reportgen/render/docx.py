@@ -142,10 +142,10 @@ class _BodyWriter:
             self._paragraph(_PARAGRAPH_STYLES[paragraph.kind], runs, keep)
 
     def table(self, xml: str) -> None:
-        from docx.oxml import parse_xml
-
+        """A table: one ``w:tbl``, or the parts of a long one with paragraphs between."""
         self.flush()
-        self.document.element.body.sectPr.addprevious(parse_xml(xml))
+        self.pending.append(xml)
+        self.flush()
         self.after_table = True
 
     def signature(self, report: Report) -> None:

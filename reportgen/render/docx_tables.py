@@ -30,6 +30,12 @@ from reportgen.render.docx_package import (
     xml_text,
 )
 from reportgen.render.docx_settings import DocxSettings, twips_mm
+from reportgen.render.docx_table_breaks import (
+    SEPARATOR,
+    part_starts,
+    row_heights,
+    split_rows,
+)
 from reportgen.render.html import cell_text, column_label
 from reportgen.render.labels import is_short_word, split_number
 from reportgen.render.metrics import width_em
@@ -140,8 +146,27 @@ def _cell(width: int, colspan: int, merge: str | None, paragraph: str) -> str:
 
 
 def table_xml(report: Report, table: Table, settings: DocxSettings) -> str:
-    """One ``w:tbl`` element (with its namespace declaration) for ``table``."""
+    """The ``w:tbl`` element (with its namespace declaration) for ``table``.
+
+    A one-block table too tall for a page is cut into parts that each fit one
+    (:mod:`reportgen.render.docx_table_breaks`): then several ``w:tbl`` elements, each
+    after a paragraph that starts a new page.
+    """
     widths = column_widths(table, settings)
+    rows = grid_rows(report, table)
+    header = sum(row.kind == "header" for row in rows)
+    parts = [rows]
+    if header:
+        heights = row_heights(rows, widths, settings, lambda cell: cell.style != TABLE_TEXT)
+        # the section heading (and half a line of space) sits above the first part
+        above = settings.line_pitch * 3 // 2
+        starts = part_starts(heights, header, settings.text_height, above)
+        if starts:
+            parts = split_rows(rows, header, starts)
+    return SEPARATOR.join(_table_part(table, part, widths, settings) for part in parts)
+
+
+def _table_part(table: Table, rows: list[GridRow], widths: list[int], settings) -> str:
     offsets = [0]
     for w in widths:
         offsets.append(offsets[-1] + w)
@@ -163,7 +188,7 @@ def table_xml(report: Report, table: Table, settings: DocxSettings) -> str:
     ]
     covered: dict[int, list] = {}  # grid column → [rows still covered, colspan, style]
     width = table.grid_width
-    for number, row in enumerate(grid_rows(report, table)):
+    for number, row in enumerate(rows):
         keep = row.keep
         repeat = "<w:tblHeader/>" if row.kind == "header" else ""
         out.append(
