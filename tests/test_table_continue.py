@@ -16,6 +16,7 @@ import io
 import os
 import shutil
 import subprocess
+import zipfile
 
 import pdfplumber
 import pytest
@@ -88,8 +89,10 @@ def continued(request, tmp_path_factory):
         (folder / "report.docx").write_bytes(render_docx(report, template_dir=template))
         profile = f"file:///tmp/lo-continued-test-{os.getpid()}-{request.param}"
         subprocess.run(
-            [soffice, "--headless", f"-env:UserInstallation={profile}", "--convert-to", "pdf"]
-            + ["--outdir", str(folder), str(folder / "report.docx")],
+            [
+                *(soffice, "--headless", f"-env:UserInstallation={profile}"),
+                *("--convert-to", "pdf", "--outdir", str(folder), str(folder / "report.docx")),
+            ],
             capture_output=True,
             timeout=300,
             check=False,
@@ -151,7 +154,7 @@ def test_the_first_continuation_restarts_the_cut_group_labels(printed):
         ]
         assert len(tables) >= 2
         leaves = {leaf: labels for labels, leaf, _ in rows}
-        for page, found in tables[1:]:
+        for _, found in tables[1:]:
             body = [
                 [_plain(x) for x in row]
                 for row in found.extract()
@@ -180,8 +183,6 @@ def test_ordinary_reports_are_laid_out_once_and_keep_table_three_whole(monkeypat
     header, rows = _expected(report)
     assert len(_parts(data, header, len(rows[0][2]))) == 1
     document = render_docx(report)
-    import zipfile
-
     xml = zipfile.ZipFile(io.BytesIO(document)).read("word/document.xml").decode()
     assert "pageBreakBefore" not in xml
     assert xml.count("<w:tbl>") + xml.count("<w:tbl ") == len(report.format.tables)

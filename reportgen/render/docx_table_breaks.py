@@ -32,7 +32,7 @@ FILL = 0.94
 LINE_SLACK_EM = 0.5
 #: The paragraph between two parts: on the next page, one point high.
 SEPARATOR = (
-    "<w:p><w:pPr><w:pageBreakBefore/><w:snapToGrid w:val=\"0\"/>"
+    '<w:p><w:pPr><w:pageBreakBefore/><w:snapToGrid w:val="0"/>'
     '<w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
     '<w:ind w:left="0" w:right="0" w:firstLine="0"/>'
     '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:pPr></w:p>'
