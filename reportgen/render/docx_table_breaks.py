@@ -18,6 +18,7 @@ side, so a part ends on its page with some room to spare rather than run over it
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import replace
 
@@ -39,10 +40,15 @@ SEPARATOR = (
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def cell_lines(text: str, room_em: float, label: bool) -> int:
-    """How many lines a cell's text takes in a column ``room_em`` wide (docx_tables.py)."""
-    if not text:
-        return 1
+    """How many lines a cell's text takes in a column ``room_em`` wide (docx_tables.py).
+
+    Remembered: the same labels come back in every report (widths come from the fonts
+    installed, which a process does not see change, as in :mod:`.metrics`).
+    """
+    if not text or len(text) <= room_em - LINE_SLACK_EM:
+        return 1  # no character is wider than one em
     width = width_em(text, "table")
     if not label or width <= room_em:
         return max(1, math.ceil(width / max(room_em - LINE_SLACK_EM, 0.5)))
