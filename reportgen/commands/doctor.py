@@ -113,12 +113,25 @@ def check_fonts(template_dir: str | None) -> list[Check]:
     help="同时检查自定义模板目录中 fonts.yaml 指定的字体。",
 )
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出检查结果。")
-def doctor_command(template_dir: str | None, as_json: bool) -> None:
+@click.option(
+    "--fontconfig",
+    "fontconfig",
+    is_flag=True,
+    help="输出一份 fontconfig 字体替换配置：没有机关字体时，LibreOffice 打开 DOCX 也用"
+    "宋体/仿宋类的衬线字体，而不是黑体类字体。",
+)
+def doctor_command(template_dir: str | None, as_json: bool, fontconfig: bool) -> None:
     """检查生成 PDF 所需的 WeasyPrint、Pango、HarfBuzz 和中文字体。
 
     每种排版用途（标题、正文、标题层级、表格、页码）显示实际使用的字体；
     缺少必需组件时给出安装命令并返回退出码 1。开源替代字体只是警告。
+    加 --fontconfig 时只输出字体替换配置，保存到提示的位置即可。
     """
+    if fontconfig:
+        from reportgen.render.fontconfig_aliases import aliases_conf
+
+        click.echo(aliases_conf(template_dir), nl=False)
+        raise SystemExit(EXIT_OK)
     checks = check_weasyprint()
     if checks[0].status == OK:
         checks.append(check_harfbuzz_subset())
