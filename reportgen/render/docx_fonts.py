@@ -1,12 +1,14 @@
 """The DOCX font table: every typeface named, with what to substitute when it is missing.
 
 A report names the agencies' fonts (仿宋_GB2312, 楷体_GB2312, 方正小标宋简体), which a stock
-Windows or Linux machine lacks.  Without a font table Word guesses, WPS picks its default
-and LibreOffice asked fontconfig for an unknown family and got Noto Sans CJK **JP**.  Each
-font therefore gets a ``w:font`` entry (``word/fontTable.xml``) with the stock face that
-stands in for it (``w:altName``: 仿宋, 楷体, 黑体, 宋体), its PANOSE class, the GB2312
-character set (86) and its pitch, from ``docx_fonts`` in ``typesetting.yaml``; the stand-in
-faces get entries of their own so the substitute is described as well.
+Windows or Linux machine lacks.  Without a font table Word guesses and WPS picks its
+default.  Each font therefore gets a ``w:font`` entry (``word/fontTable.xml``) with the
+stock face that stands in for it (``w:altName``: 仿宋, 楷体, 黑体, 宋体), its PANOSE class,
+the GB2312 character set (86) and its pitch, from ``docx_fonts`` in ``typesetting.yaml``;
+the stand-in faces get entries of their own so the substitute is described as well.
+
+LibreOffice reads none of this but the name and the character set; it asks fontconfig,
+which the aliases of :mod:`reportgen.render.fontconfig_aliases` steer.
 """
 
 from __future__ import annotations
