@@ -117,8 +117,8 @@ def check_fonts(template_dir: str | None) -> list[Check]:
     "--fontconfig",
     "fontconfig",
     is_flag=True,
-    help="输出一份 fontconfig 字体替换配置：没有机关字体时，LibreOffice 打开 DOCX 也用"
-    "宋体/仿宋类的衬线字体，而不是黑体类字体。",
+    help="输出一份 fontconfig 字体替换配置：本机没有机关字体时，让办公软件打开 DOCX "
+    "也用宋体、仿宋类的衬线字体，而不是黑体类字体。",
 )
 def doctor_command(template_dir: str | None, as_json: bool, fontconfig: bool) -> None:
     """检查生成 PDF 所需的 WeasyPrint、Pango、HarfBuzz 和中文字体。
