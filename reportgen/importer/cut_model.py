@@ -322,6 +322,14 @@ def _consistent_paths(row: Row, eq: Equation) -> list[tuple[int, ...]] | None:
     return sorted(found)
 
 
+def _hint_paths(cut: CutModel, model: cp_model.CpModel, found: dict) -> None:
+    """Start the search from the solution found (the question asks for one close by)."""
+    for key, xs in cut.arcs.items():
+        used = set(found[key])
+        for i, x in enumerate(xs):
+            model.add_hint(_in(model, x), i in used)
+
+
 def _rows_of(eq: Equation) -> set:
     return {c[0] for c in [*eq.left, *eq.right] if isinstance(c, tuple)}
 
@@ -343,6 +351,7 @@ def unsettled(
     open_keys = list(cut.rows)
     while open_keys:
         model = cut.model.clone()
+        _hint_paths(cut, model, found)
         model.add_bool_or(
             [lit for key in open_keys for lit in cut.not_path(model, key, found[key])]
         )

@@ -164,11 +164,21 @@ def solve(rows: dict[tuple[str, str], RowRead], fmt: Format) -> None:
         p.row.status = "unreadable"
         p.row.reason = f"数字连在一起（{' '.join(p.texts)}），无法拆成 {p.width} 个不以 0 开头的数"
     pending = [p for p in pending if p.arcs]
-    from reportgen.importer.cut_model import Budget
+    from reportgen.importer import cut_model
 
-    budget = Budget(TIME_BUDGET)
-    for group in _components(pending, rows, fmt):
-        _solve_model(group, rows, fmt, budget)
+    budget = cut_model.Budget(TIME_BUDGET)
+    # Small groups first: a table whose published errors use up the budget must not
+    # leave a one-row table 四 unread that would have taken a millisecond.
+    groups = sorted(_components(pending, rows, fmt), key=lambda g: sum(len(p.arcs) for p in g))
+    later: list = []
+    for group in groups:
+        _solve_model(group, rows, fmt, budget, later)
+    # Only once every row is settled or known ambiguous are the candidates listed: that is
+    # for the reader, and must not take the budget from deciding the other tables.
+    for p, cut, rid, known, least in later:
+        paths, complete = cut_model.readings(cut, rid, known, MAX_CANDIDATES, budget)
+        seen = [_with_fraction(cut.values(rid, path), p.fraction) for path in paths]
+        _ambiguous(p, seen, complete, least, fmt)
 
 
 def _components(pending: list[_Open], rows, fmt: Format) -> list[list[_Open]]:
@@ -337,7 +347,7 @@ def _table_rules(fmt: Format, table: str, present: dict[str, str]) -> list[_Rule
 # --------------------------------------------------------------------------- model
 
 
-def _solve_model(pending: list[_Open], rows, fmt: Format, budget) -> None:
+def _solve_model(pending: list[_Open], rows, fmt: Format, budget, later: list) -> None:
     """Cut the open rows of one table under its rules (:mod:`.cut_model` asks the solver)."""
     from reportgen.importer import cut_model
 
@@ -373,7 +383,7 @@ def _solve_model(pending: list[_Open], rows, fmt: Format, budget) -> None:
         )
     for keys, group_equations in _linked(list(by_key), equations):
         group = [by_key[k] for k in keys]
-        _solve_group(group, group_equations, fmt, budget, ident)
+        _solve_group(group, group_equations, fmt, budget, ident, later)
 
 
 def _linked(keys: list[str], equations: list) -> list[tuple[list[str], list]]:
@@ -402,9 +412,21 @@ def _linked(keys: list[str], equations: list) -> list[tuple[list[str], list]]:
     return list(groups.values())
 
 
-def _solve_group(group: list[_Open], equations: list, fmt: Format, budget, ident) -> None:
+def _solve_group(
+    group: list[_Open], equations: list, fmt: Format, budget, ident, later: list
+) -> None:
+    """Settle the rows of one group; ambiguous ones go to ``later`` for their candidates."""
     from reportgen.importer import cut_model
 
+    if not equations:  # no rule ties the row (table 二): its readings are all its cuts
+        for p in group:
+            seen = _cuts_of(p.arcs, MAX_CANDIDATES + 1)
+            if len(seen) == 1:
+                _settle(p.row, _with_fraction(seen[0], p.fraction), p.row.runs, [])
+                continue
+            seen = [_with_fraction(v, p.fraction) for v in seen]
+            _ambiguous(p, seen[:MAX_CANDIDATES], len(seen) <= MAX_CANDIDATES, 0, fmt)
+        return
     rows = [cut_model.Row(ident[id(p.row)], p.arcs, p.width) for p in group]
     best = cut_model.best_cuts(rows, equations, budget)
     if best is None:
@@ -420,13 +442,32 @@ def _solve_group(group: list[_Open], equations: list, fmt: Format, budget, ident
             values = cut.values(rid, found[rid])
             _settle(p.row, _with_fraction(values, p.fraction), p.row.runs, sorted(mine))
             continue
-        paths, complete = [found[rid]], False
         if rid in others:
-            paths, complete = cut_model.readings(
-                cut, rid, [found[rid], *others[rid]], MAX_CANDIDATES, budget
-            )
-        seen = [_with_fraction(cut.values(rid, path), p.fraction) for path in paths]
-        _ambiguous(p, seen, complete, least, fmt)
+            later.append((p, cut, rid, [found[rid], *others[rid]], least))
+            continue
+        seen = [_with_fraction(cut.values(rid, found[rid]), p.fraction)]
+        _ambiguous(p, seen, False, least, fmt)  # not proven either way in the budget
+
+
+def _cuts_of(arcs: list[tuple[int, int, int, int]], limit: int) -> list[list[int]]:
+    """Up to ``limit`` cuts of a row's graph (values in cell order), in a fixed order."""
+    end = max(a[1] for a in arcs)
+    out_of = defaultdict(list)
+    for arc in sorted(arcs):
+        out_of[arc[0]].append(arc)
+    found: list[list[int]] = []
+
+    def walk(node: int, values: list[int]) -> None:
+        if node == end:
+            found.append(list(values))
+            return
+        for arc in out_of[node]:
+            if len(found) >= limit:
+                return
+            walk(arc[1], [*values, arc[3]])
+
+    walk(0, [])
+    return found
 
 
 def _cells_of(eq) -> list:
