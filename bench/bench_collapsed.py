@@ -1,11 +1,12 @@
 """Benchmark the whole-table digit solver on collapsed reports with published errors.
 
 The corpus (``tests/collapsed_errors.py``): reports drawn from the definition (few and many
-requests) and the seed texts, each as published and with 1, 2 or 3 cells of tables 三 and 四 made wrong, then
-collapsed to one line as crawlers keep pages.  Each report is imported ``--repeat`` times;
-the CPU time (``time.process_time``, not wall clock: the machine is shared) of its fastest
-and median run is kept.  Printed per group: median, 90th percentile and max of the per-report
-median, with the spread (max − min over the repeats) — and what the import got right:
+requests), as published and with 1, 2 or 3 cells of tables 三 and 四 made wrong, and the
+seed texts with such errors, collapsed to one line as crawlers keep pages.  Each report is
+imported ``--repeat`` times; the median CPU time (``time.process_time``, not wall clock:
+the machine is shared) and the spread of its runs are kept.  Printed per group: median,
+90th percentile and max of the per-report median, with the spread (max − min over the
+repeats) — and what the import got right:
 
 * cells exact / not read (ambiguous or unreadable rows) / **invented** (must be 0);
 * published errors: ``check`` on the collapsed import against ``check`` on the page as

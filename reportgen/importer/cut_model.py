@@ -4,11 +4,12 @@
 number a run may start with at a position) and the table's rules into linear equations over
 cells.  This module answers, with as few solver calls as possible:
 
-1. **Which cuts break the fewest rules, and of those, which are off by the least?**  First
-   the model with every rule as a hard equation (clean reports: one call, propagation does
-   most of it).  Only when that has no solution — a published total is wrong — each rule
-   gets a "broken" literal and the lexicographic objective (rules broken, then the sum of
-   the differences) is minimised; the optimum is then fixed as a constraint.
+1. **Which cuts break the fewest rules?**  First the model with every rule as a hard
+   equation (clean reports: one call, propagation does most of it).  Only when that has
+   no solution — a published total is wrong — each rule gets a "broken" literal: a good
+   solution is found first (rows keep their own totals where they can), then one proof
+   that nothing breaks fewer rules.  The solutions kept are those breaking at most
+   :data:`SLACK` rules more than the fewest.
 2. **Is any row's cut not unique?**  One call for the whole table: "some open row takes a
    path other than the one found" (a single clause over the arcs of the found paths; a
    row's values and its path determine each other, since numbers have no leading zeros).

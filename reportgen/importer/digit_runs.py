@@ -13,15 +13,17 @@ column of table 三 balances (（七）总计 = the results; 一 + 二 = （七�
   per-column ``balance`` rules (T3-1) — nothing is spelled here;
 * rows read completely are constants; rows not read at all leave their rules out.
 
-The cut of a row is a path through a small graph (position in the run × cells used), the
-model is a constraint problem solved by OR-Tools CP-SAT.  After one solution is found, each
-open row is asked for once more under "differ from every reading of this row found so far"
-(:func:`_other_readings`): a row is settled only when no whole-table solution gives it
-other values, otherwise it is ambiguous and its readings are reported as candidates.
-When no split satisfies all
-rules — a published total that is really wrong — the splits breaking the fewest rules are
-taken instead, and only when they agree; the row then says which rules do not hold, so
-``check`` reports the published error and the reader knows the split was not confirmed.
+The cut of a row is a path through a small graph (position in the run × cells used); the
+model and the questions asked of OR-Tools CP-SAT are in :mod:`.cut_model`: one solve
+when every rule can hold, one whole-table question "does any row read otherwise?", and
+candidates only for the rows that do.  A row is settled only when no whole-table solution
+gives it other values, otherwise it is ambiguous and its readings are reported.  When no
+split satisfies all rules — a published total that is really wrong — every split breaking
+at most one rule more than the fewest possible counts as a reading (a mis-cut can repair
+a published error by chance), and a row is taken only when they all agree on it; it then
+says which rules do not hold, so ``check`` reports the published error and the reader
+knows the split was not confirmed.  Rows no rule ties (table 二) are listed without a
+solver.
 
 A run whose cut is forced (as many digits as cells) needs no search; OR-Tools is imported
 only when some run really has a choice.
@@ -164,9 +166,7 @@ def solve(rows: dict[tuple[str, str], RowRead], fmt: Format) -> None:
         p.row.status = "unreadable"
         p.row.reason = f"数字连在一起（{' '.join(p.texts)}），无法拆成 {p.width} 个不以 0 开头的数"
     pending = [p for p in pending if p.arcs]
-    from reportgen.importer import cut_model
-
-    budget = cut_model.Budget(TIME_BUDGET)
+    budget: list = []  # the report's solver budget, made (and OR-Tools imported) when needed
     # Small groups first: a table whose published errors use up the budget must not
     # leave a one-row table 四 unread that would have taken a millisecond.
     groups = sorted(_components(pending, rows, fmt), key=lambda g: sum(len(p.arcs) for p in g))
@@ -176,7 +176,9 @@ def solve(rows: dict[tuple[str, str], RowRead], fmt: Format) -> None:
     # Only once every row is settled or known ambiguous are the candidates listed: that is
     # for the reader, and must not take the budget from deciding the other tables.
     for p, cut, rid, known, least in later:
-        paths, complete = cut_model.readings(cut, rid, known, MAX_CANDIDATES, budget)
+        from reportgen.importer import cut_model
+
+        paths, complete = cut_model.readings(cut, rid, known, MAX_CANDIDATES, budget[0])
         seen = [_with_fraction(cut.values(rid, path), p.fraction) for path in paths]
         _ambiguous(p, seen, complete, least, fmt)
 
@@ -347,10 +349,8 @@ def _table_rules(fmt: Format, table: str, present: dict[str, str]) -> list[_Rule
 # --------------------------------------------------------------------------- model
 
 
-def _solve_model(pending: list[_Open], rows, fmt: Format, budget, later: list) -> None:
+def _solve_model(pending: list[_Open], rows, fmt: Format, budget: list, later: list) -> None:
     """Cut the open rows of one table under its rules (:mod:`.cut_model` asks the solver)."""
-    from reportgen.importer import cut_model
-
     ident = {id(r): f"{r.table}:{r.node.dotted if r.node else ''}" for r in rows.values()}
     known: dict[tuple[str, int], int | None] = {}
     for r in rows.values():
@@ -374,8 +374,10 @@ def _solve_model(pending: list[_Open], rows, fmt: Format, budget, later: list) -
             continue
         if any(c[0] not in by_key and known.get(c) is None for c in cells):
             continue  # a blank or unread cell: the rule cannot be evaluated
+        from reportgen.importer.cut_model import Equation
+
         equations.append(
-            cut_model.Equation(
+            Equation(
                 rule.name,
                 [c if c[0] in by_key else known[c] for c in rule.left],
                 [c if c[0] in by_key else known[c] for c in rule.right],
@@ -413,11 +415,9 @@ def _linked(keys: list[str], equations: list) -> list[tuple[list[str], list]]:
 
 
 def _solve_group(
-    group: list[_Open], equations: list, fmt: Format, budget, ident, later: list
+    group: list[_Open], equations: list, fmt: Format, budget: list, ident, later: list
 ) -> None:
     """Settle the rows of one group; ambiguous ones go to ``later`` for their candidates."""
-    from reportgen.importer import cut_model
-
     if not equations:  # no rule ties the row (table 二): its readings are all its cuts
         for p in group:
             seen = _cuts_of(p.arcs, MAX_CANDIDATES + 1)
@@ -427,14 +427,18 @@ def _solve_group(
             seen = [_with_fraction(v, p.fraction) for v in seen]
             _ambiguous(p, seen[:MAX_CANDIDATES], len(seen) <= MAX_CANDIDATES, 0, fmt)
         return
+    from reportgen.importer import cut_model
+
+    if not budget:
+        budget.append(cut_model.Budget(TIME_BUDGET))
     rows = [cut_model.Row(ident[id(p.row)], p.arcs, p.width) for p in group]
-    best = cut_model.best_cuts(rows, equations, budget)
+    best = cut_model.best_cuts(rows, equations, budget[0])
     if best is None:
         _unsolved(group, "在限定时间内找不到拆法")
         return
     cut, found, least = best
     broken_rules = cut.broken_in(found)
-    others, unproven = cut_model.unsettled(cut, found, budget)
+    others, unproven = cut_model.unsettled(cut, found, budget[0])
     for p in group:
         rid = ident[id(p.row)]
         if rid not in others and rid not in unproven:
@@ -470,13 +474,17 @@ def _cuts_of(arcs: list[tuple[int, int, int, int]], limit: int) -> list[list[int
     return found
 
 
+def _slack() -> int:
+    from reportgen.importer.cut_model import SLACK
+
+    return SLACK
+
+
 def _cells_of(eq) -> list:
     return [c for c in [*eq.left, *eq.right] if isinstance(c, tuple)]
 
 
 def _ambiguous(p: _Open, seen: list, complete: bool, least: int, fmt: Format) -> None:
-    from reportgen.importer import cut_model
-
     row = p.row
     row.status = "ambiguous"
     row.candidates = seen[:MAX_CANDIDATES]
@@ -496,7 +504,7 @@ def _ambiguous(p: _Open, seen: list, complete: bool, least: int, fmt: Format) ->
     rules_said = (
         "都符合勾稽关系"
         if not least
-        else f"违反的勾稽关系不超过 {least + cut_model.SLACK} 条（最少 {least} 条）"
+        else f"违反的勾稽关系不超过 {least + _slack()} 条（最少 {least} 条）"
     )
     row.reason = (
         f"数字连在一起（{' '.join(p.texts)}），全表有 {len(seen)} 种拆法{more}{rules_said}："
