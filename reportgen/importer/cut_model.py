@@ -295,13 +295,21 @@ def _consistent_paths(row: Row, eq: Equation) -> list[tuple[int, ...]] | None:
         out_of[arc[0]].append((index, arc))
         into[arc[1]].append((index, arc))
     end = max(a[1] for a in row.arcs)
+    # What the rest of a cut can still add, per node: a difference that cannot come back
+    # to 0 from there is dropped (node numbers grow along every arc).
+    low, high = {end: 0}, {end: 0}
+    for node in sorted(out_of, reverse=True):
+        steps = [(value * weight[cell], b) for _, (_, b, cell, value) in out_of[node]]
+        low[node] = min(step + low[b] for step, b in steps)
+        high[node] = max(step + high[b] for step, b in steps)
     states: dict[int, set[int]] = {0: {start}}
     total = 0
     for node in sorted(out_of):
         here = states.get(node, set())
         for _, (_, b, cell, value) in out_of[node]:
             step = value * weight[cell]
-            states.setdefault(b, set()).update(d + step for d in here)
+            lo, hi = -high[b], -low[b]
+            states.setdefault(b, set()).update(d + step for d in here if lo <= d + step <= hi)
             total += len(here)
             if total > MAX_STATES:
                 return None
