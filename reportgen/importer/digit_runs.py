@@ -13,15 +13,17 @@ column of table 三 balances (（七）总计 = the results; 一 + 二 = （七�
   per-column ``balance`` rules (T3-1) — nothing is spelled here;
 * rows read completely are constants; rows not read at all leave their rules out.
 
-The cut of a row is a path through a small graph (position in the run × cells used), the
-model is a constraint problem solved by OR-Tools CP-SAT.  After one solution is found, each
-open row is asked for once more under "differ from every reading of this row found so far"
-(:func:`_other_readings`): a row is settled only when no whole-table solution gives it
-other values, otherwise it is ambiguous and its readings are reported as candidates.
-When no split satisfies all
-rules — a published total that is really wrong — the splits breaking the fewest rules are
-taken instead, and only when they agree; the row then says which rules do not hold, so
-``check`` reports the published error and the reader knows the split was not confirmed.
+The cut of a row is a path through a small graph (position in the run × cells used); the
+model and the questions asked of OR-Tools CP-SAT are in :mod:`.cut_model`: one solve
+when every rule can hold, one whole-table question "does any row read otherwise?", and
+candidates only for the rows that do.  A row is settled only when no whole-table solution
+gives it other values, otherwise it is ambiguous and its readings are reported.  When no
+split satisfies all rules — a published total that is really wrong — every split breaking
+at most one rule more than the fewest possible counts as a reading (a mis-cut can repair
+a published error by chance), and a row is taken only when they all agree on it; it then
+says which rules do not hold, so ``check`` reports the published error and the reader
+knows the split was not confirmed.  Rows no rule ties (table 二) are listed without a
+solver.
 
 A run whose cut is forced (as many digits as cells) needs no search; OR-Tools is imported
 only when some run really has a choice.
@@ -46,9 +48,7 @@ MAX_CANDIDATES = 16
 #: Deterministic time (about seconds) all solving of one report may take.  Clean tables
 #: take milliseconds; a table whose published totals are wrong everywhere can make the
 #: search long, and then what is not proven within the budget stays unread (never guessed).
-TIME_BUDGET = 0.5
-#: Wall-clock guard only for pathological cases (the deterministic budget decides).
-WALL_LIMIT = 10.0
+TIME_BUDGET = 0.15
 
 
 @dataclass
@@ -166,9 +166,21 @@ def solve(rows: dict[tuple[str, str], RowRead], fmt: Format) -> None:
         p.row.status = "unreadable"
         p.row.reason = f"数字连在一起（{' '.join(p.texts)}），无法拆成 {p.width} 个不以 0 开头的数"
     pending = [p for p in pending if p.arcs]
-    budget = [TIME_BUDGET]
-    for group in _components(pending, rows, fmt):
-        _solve_model(group, rows, fmt, budget)
+    budget: list = []  # the report's solver budget, made (and OR-Tools imported) when needed
+    # Small groups first: a table whose published errors use up the budget must not
+    # leave a one-row table 四 unread that would have taken a millisecond.
+    groups = sorted(_components(pending, rows, fmt), key=lambda g: sum(len(p.arcs) for p in g))
+    later: list = []
+    for group in groups:
+        _solve_model(group, rows, fmt, budget, later)
+    # Only once every row is settled or known ambiguous are the candidates listed: that is
+    # for the reader, and must not take the budget from deciding the other tables.
+    for p, cut, rid, known, least in later:
+        from reportgen.importer import cut_model
+
+        paths, complete = cut_model.readings(cut, rid, known, MAX_CANDIDATES, budget[0])
+        seen = [_with_fraction(cut.values(rid, path), p.fraction) for path in paths]
+        _ambiguous(p, seen, complete, least, fmt)
 
 
 def _components(pending: list[_Open], rows, fmt: Format) -> list[list[_Open]]:
@@ -214,6 +226,7 @@ def _graph(item: _Open) -> None:
     def node(pos: int, cell: int) -> int:
         return pos * (w + 1) + cell
 
+    room = [sum(item.limits[c:]) for c in range(w + 1)]  # most digits cells c… can take
     arcs = []
     for t, text in enumerate(item.texts):
         start = offsets[t]
@@ -228,8 +241,11 @@ def _graph(item: _Open) -> None:
                 if len(piece) > 1 and piece[0] == "0":
                     continue
                 value = int(piece) * (sign if a == 0 else 1)
-                for cell in range(w):
-                    if b - a <= item.limits[cell]:
+                # the cells before take at least a digit each, those after at least one
+                # and at most their limit: only those cells can hold this number
+                before, after = start + a, total_len - start - b
+                for cell in range(min(w, before + 1)):
+                    if b - a <= item.limits[cell] and w - cell - 1 <= after <= room[cell + 1]:
                         arcs.append((node(start + a, cell), node(start + b, cell + 1), cell, value))
     source, sink = node(0, 0), node(total_len, w)
     forward = defaultdict(list)
@@ -333,210 +349,167 @@ def _table_rules(fmt: Format, table: str, present: dict[str, str]) -> list[_Rule
 # --------------------------------------------------------------------------- model
 
 
-class _Timed:
-    """A CP-SAT solver sharing one budget of *deterministic* time over all its calls.
-
-    Deterministic time (CP-SAT's machine-independent work measure) keeps the result the same
-    on a loaded or a fast machine: same input, same report file.
-    """
-
-    def __init__(self, budget: list[float]) -> None:
-        from ortools.sat.python import cp_model
-
-        self.solver = cp_model.CpSolver()
-        self.solver.parameters.num_workers = 1
-        self.solver.parameters.max_time_in_seconds = WALL_LIMIT
-        self.budget = budget
-
-    def Solve(self, model):
-        from ortools.sat.python import cp_model
-
-        if self.budget[0] <= 0:
-            return cp_model.UNKNOWN
-        self.solver.parameters.max_deterministic_time = self.budget[0]
-        status = self.solver.Solve(model)
-        self.budget[0] -= self.solver.deterministic_time
-        return status
-
-    def Value(self, var):
-        return self.solver.Value(var)
-
-    def ObjectiveValue(self):
-        return self.solver.ObjectiveValue()
-
-
-def _solve_model(pending: list[_Open], rows, fmt: Format, budget: list[float]) -> None:
-    from ortools.sat.python import cp_model
-
-    model = cp_model.CpModel()
+def _solve_model(pending: list[_Open], rows, fmt: Format, budget: list, later: list) -> None:
+    """Cut the open rows of one table under its rules (:mod:`.cut_model` asks the solver)."""
     ident = {id(r): f"{r.table}:{r.node.dotted if r.node else ''}" for r in rows.values()}
     known: dict[tuple[str, int], int | None] = {}
     for r in rows.values():
         if r.readable and r.values:
             for c, v in enumerate(r.values):
                 known[(ident[id(r)], c)] = v if isinstance(v, int) else None
-    cell_vars: dict[tuple[str, int], object] = {}
-    arc_vars: dict[int, list] = {}
-    bound = 10**MONEY_DIGITS
-    for p in pending:
-        rid = ident[id(p.row)]
-        xs = [model.NewBoolVar("") for _ in p.arcs]
-        arc_vars[id(p)] = xs
-        flow_in = defaultdict(list)
-        flow_out = defaultdict(list)
-        for x, arc in zip(xs, p.arcs, strict=True):
-            flow_out[arc[0]].append(x)
-            flow_in[arc[1]].append(x)
-        w = p.width
-        start, end = 0, max(a[1] for a in p.arcs)
-        for n in set(flow_in) | set(flow_out):
-            supply = (1 if n == start else 0) - (1 if n == end else 0)
-            model.Add(sum(flow_out[n]) - sum(flow_in[n]) == supply)
-        for c in range(w):
-            v = model.NewIntVar(-bound, bound, "")
-            model.Add(
-                v == sum(arc[3] * x for x, arc in zip(xs, p.arcs, strict=True) if arc[2] == c)
-            )
-            cell_vars[(rid, c)] = v
-
-    def term(cell):
-        if cell in cell_vars:
-            return cell_vars[cell]
-        return known.get(cell, "missing")
-
+    by_key = {ident[id(p.row)]: p for p in pending}
     rules: list[_Rule] = []
-    tables = {p.row.table for p in pending}
-    for table in sorted(tables):
+    for table in sorted({p.row.table for p in pending}):
         present = {}
         for r in rows.values():
-            if r.table == table and (r.readable or is_open(r)) and r.node is not None:
-                present[r.node.dotted] = ident[id(r)]
-            elif r.table == table and (r.readable or is_open(r)):
-                present[""] = ident[id(r)]
+            if r.table == table and (r.readable or is_open(r)):
+                present[r.node.dotted if r.node is not None else ""] = ident[id(r)]
         for dotted, rid in present.items():
             rules.extend(_row_total_rules(fmt, table, rid, dotted))
         rules.extend(_table_rules(fmt, table, present))
-    relevant = []
+    equations = []
     for rule in rules:
         cells = [*rule.left, *rule.right]
-        values = [term(c) for c in cells]
-        if any(v is None or (isinstance(v, str)) for v in values):
+        if not any(c[0] in by_key for c in cells):
+            continue
+        if any(c[0] not in by_key and known.get(c) is None for c in cells):
             continue  # a blank or unread cell: the rule cannot be evaluated
-        if not any(c in cell_vars for c in cells):
-            continue
-        relevant.append(rule)
-    broken = [model.NewBoolVar("") for _ in relevant]
-    for rule, b in zip(relevant, broken, strict=True):
-        model.Add(
-            sum(term(c) for c in rule.left) == sum(term(c) for c in rule.right)
-        ).OnlyEnforceIf(b.Not())
-    solver = _Timed(budget)
-    least = 0
-    if relevant:
-        # Normally every rule holds; when none can, a published total is wrong: the
-        # splits breaking the fewest rules are the plausible readings.
-        model.Minimize(sum(broken))
-        status = solver.Solve(model)
-        if status != cp_model.OPTIMAL:  # a least not proven is no basis for a reading
-            _unsolved(pending, "在限定时间内找不到拆法")
-            return
-        least = round(solver.ObjectiveValue())
-        model.ClearObjective()
-        model.Add(sum(broken) == least)
-        if least:
-            # Of those, the split whose published totals are off by the least in all.
-            gaps = []
-            for rule in relevant:
-                gap = model.NewIntVar(0, 2 * bound * 40, "")
-                diff = sum(term(c) for c in rule.left) - sum(term(c) for c in rule.right)
-                model.AddAbsEquality(gap, diff)
-                gaps.append(gap)
-            model.Minimize(sum(gaps))
-            status = solver.Solve(model)
-            if status != cp_model.OPTIMAL:
-                _unsolved(pending, "在限定时间内找不到拆法")
-                return
-            off = round(solver.ObjectiveValue())
-            model.ClearObjective()
-            model.Add(sum(gaps) == off)
-    order = [(ident[id(p.row)], c) for p in pending for c in range(p.width)]
-    status = solver.Solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        _unsolved(pending, "在限定时间内找不到拆法")
-        return
-    first_solution = tuple(solver.Value(cell_vars[k]) for k in order)
-    broken_rules = []
-    if least:
-        first = dict(zip(order, first_solution, strict=True))
-        for rule in relevant:
-            lhs = sum(first.get(c, known.get(c) or 0) for c in rule.left)
-            rhs = sum(first.get(c, known.get(c) or 0) for c in rule.right)
-            if lhs != rhs:
-                broken_rules.append(rule)
-    offset = 0
-    for p in pending:
-        first = list(first_solution[offset : offset + p.width])
-        rid = ident[id(p.row)]
-        cells = [cell_vars[(rid, c)] for c in range(p.width)]
-        seen, complete = _other_readings(model, solver, cells, first)
-        offset += p.width
-        if len(seen) == 1 and complete:
-            mine = {r.name for r in broken_rules if any(c[0] == rid for c in [*r.left, *r.right])}
-            _settle(p.row, _with_fraction(seen[0], p.fraction), p.row.runs, sorted(mine))
-            continue
-        row = p.row
-        seen = [_with_fraction(v, p.fraction) for v in seen]
-        row.status = "ambiguous"
-        row.candidates = seen[:MAX_CANDIDATES]
-        more = "" if complete else "（可能更多）"
-        shown = "；".join(" / ".join(map(str, c)) for c in seen[:5])
-        open_cells = []
-        columns = row_columns(fmt, row.table, row.node.dotted if row.node else "") or []
-        for c, column in enumerate(columns):
-            options = sorted({s[c] for s in seen})
-            if len(options) > 1:
-                open_cells.append(f"{column.label}：{'或'.join(map(str, options[:6]))}")
-        row.cell_candidates = {
-            columns[c].key or columns[c].label: sorted({s[c] for s in seen})
-            for c in range(len(columns))
-            if len({s[c] for s in seen}) > 1
-        }
-        rules_said = "都符合勾稽关系" if not least else f"都只违反 {least} 条勾稽关系"
-        row.reason = (
-            f"数字连在一起（{' '.join(p.texts)}），全表有 {len(seen)} 种拆法{more}{rules_said}："
-            f"{shown}；不确定的单元格：{'；'.join(open_cells)}"
+        from reportgen.importer.cut_model import Equation
+
+        equations.append(
+            Equation(
+                rule.name,
+                [c if c[0] in by_key else known[c] for c in rule.left],
+                [c if c[0] in by_key else known[c] for c in rule.right],
+            )
         )
+    for keys, group_equations in _linked(list(by_key), equations):
+        group = [by_key[k] for k in keys]
+        _solve_group(group, group_equations, fmt, budget, ident, later)
 
 
-def _other_readings(model, solver, cells: list, first: list[int]) -> tuple[list[list[int]], bool]:
-    """The distinct values one row takes over all whole-table solutions (up to a limit).
+def _linked(keys: list[str], equations: list) -> list[tuple[list[str], list]]:
+    """Open rows that share no equation are solved apart (smaller models, same optimum:
+    rules broken and differences add up over independent groups)."""
+    parent = {k: k for k in keys}
 
-    Each further reading is asked for under an assumption "this row differs from every
-    reading found so far", so the rows' choices are never multiplied together: a row is
-    settled exactly when no whole-table solution gives it other values.
-    """
-    from ortools.sat.python import cp_model
+    def root(k):
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
 
-    seen = [first]
-    while len(seen) < MAX_CANDIDATES:
-        differs = model.NewBoolVar("")
-        for found in seen:
-            diffs = []
-            for var, value in zip(cells, found, strict=True):
-                d = model.NewBoolVar("")
-                model.Add(var != value).OnlyEnforceIf(d)
-                diffs.append(d)
-            model.AddBoolOr(diffs).OnlyEnforceIf(differs)
-        model.ClearAssumptions()
-        model.AddAssumptions([differs])
-        status = solver.Solve(model)
-        model.ClearAssumptions()
-        if status == cp_model.INFEASIBLE:
-            return seen, True
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return seen, False  # out of time: not proven unique
-        seen.append([solver.Value(v) for v in cells])
-    return seen, False
+    def rows_of(eq):
+        return {c[0] for c in [*eq.left, *eq.right] if isinstance(c, tuple)}
+
+    for eq in equations:
+        first, *rest = sorted(rows_of(eq))
+        for other in rest:
+            parent[root(other)] = root(first)
+    groups: dict[str, tuple[list, list]] = {}
+    for k in keys:
+        groups.setdefault(root(k), ([], []))[0].append(k)
+    for eq in equations:
+        groups[root(next(iter(rows_of(eq))))][1].append(eq)
+    return list(groups.values())
+
+
+def _solve_group(
+    group: list[_Open], equations: list, fmt: Format, budget: list, ident, later: list
+) -> None:
+    """Settle the rows of one group; ambiguous ones go to ``later`` for their candidates."""
+    if not equations:  # no rule ties the row (table 二): its readings are all its cuts
+        for p in group:
+            seen = _cuts_of(p.arcs, MAX_CANDIDATES + 1)
+            if len(seen) == 1:
+                _settle(p.row, _with_fraction(seen[0], p.fraction), p.row.runs, [])
+                continue
+            seen = [_with_fraction(v, p.fraction) for v in seen]
+            _ambiguous(p, seen[:MAX_CANDIDATES], len(seen) <= MAX_CANDIDATES, 0, fmt)
+        return
+    from reportgen.importer import cut_model
+
+    if not budget:
+        budget.append(cut_model.Budget(TIME_BUDGET))
+    rows = [cut_model.Row(ident[id(p.row)], p.arcs, p.width) for p in group]
+    best = cut_model.best_cuts(rows, equations, budget[0])
+    if best is None:
+        _unsolved(group, "在限定时间内找不到拆法")
+        return
+    cut, found, least = best
+    broken_rules = cut.broken_in(found)
+    others, unproven = cut_model.unsettled(cut, found, budget[0])
+    for p in group:
+        rid = ident[id(p.row)]
+        if rid not in others and rid not in unproven:
+            mine = {r.name for r in broken_rules if any(c[0] == rid for c in _cells_of(r))}
+            values = cut.values(rid, found[rid])
+            _settle(p.row, _with_fraction(values, p.fraction), p.row.runs, sorted(mine))
+            continue
+        if rid in others:
+            later.append((p, cut, rid, [found[rid], *others[rid]], least))
+            continue
+        seen = [_with_fraction(cut.values(rid, found[rid]), p.fraction)]
+        _ambiguous(p, seen, False, least, fmt)  # not proven either way in the budget
+
+
+def _cuts_of(arcs: list[tuple[int, int, int, int]], limit: int) -> list[list[int]]:
+    """Up to ``limit`` cuts of a row's graph (values in cell order), in a fixed order."""
+    end = max(a[1] for a in arcs)
+    out_of = defaultdict(list)
+    for arc in sorted(arcs):
+        out_of[arc[0]].append(arc)
+    found: list[list[int]] = []
+
+    def walk(node: int, values: list[int]) -> None:
+        if node == end:
+            found.append(list(values))
+            return
+        for arc in out_of[node]:
+            if len(found) >= limit:
+                return
+            walk(arc[1], [*values, arc[3]])
+
+    walk(0, [])
+    return found
+
+
+def _slack() -> int:
+    from reportgen.importer.cut_model import SLACK
+
+    return SLACK
+
+
+def _cells_of(eq) -> list:
+    return [c for c in [*eq.left, *eq.right] if isinstance(c, tuple)]
+
+
+def _ambiguous(p: _Open, seen: list, complete: bool, least: int, fmt: Format) -> None:
+    row = p.row
+    row.status = "ambiguous"
+    row.candidates = seen[:MAX_CANDIDATES]
+    more = "" if complete else "（可能更多）"
+    shown = "；".join(" / ".join(map(str, c)) for c in seen[:5])
+    open_cells = []
+    columns = row_columns(fmt, row.table, row.node.dotted if row.node else "") or []
+    for c, column in enumerate(columns):
+        options = sorted({s[c] for s in seen})
+        if len(options) > 1:
+            open_cells.append(f"{column.label}：{'或'.join(map(str, options[:6]))}")
+    row.cell_candidates = {
+        columns[c].key or columns[c].label: sorted({s[c] for s in seen})
+        for c in range(len(columns))
+        if len({s[c] for s in seen}) > 1
+    }
+    rules_said = (
+        "都符合勾稽关系"
+        if not least
+        else f"违反的勾稽关系不超过 {least + _slack()} 条（最少 {least} 条）"
+    )
+    row.reason = (
+        f"数字连在一起（{' '.join(p.texts)}），全表有 {len(seen)} 种拆法{more}{rules_said}："
+        f"{shown}；不确定的单元格：{'；'.join(open_cells)}"
+    )
 
 
 def _settle(
@@ -551,9 +524,9 @@ def _settle(
     if broken:
         row.relaxed = True
         row.reason += (
-            "；没有一种拆法能让全部勾稽关系成立（原文数字有误），这是违反最少（"
+            "；没有一种拆法能让全部勾稽关系成立（原文数字有误），按这种拆法（"
             + "、".join(broken)
-            + "）、差额最小的唯一拆法，请核对原文"
+            + "）不成立；违反最少或只多违反 1 条的拆法中只有这一种，请核对原文"
         )
 
 
