@@ -147,6 +147,9 @@ def load():
         _remember_line_breaks()
         _quick_used_lengths()
         _quick_undeclared_values()
+        from reportgen.render import weasy_text
+
+        weasy_text.install()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     # WeasyPrint's import-time objects live as long as the process: keep them out of
@@ -373,6 +376,7 @@ def forget() -> None:
 
     if "font_config" in _state:
         _state["font_config"].__dict__.pop("reportgen_line_breaks", None)
+        _state["font_config"].__dict__.pop("reportgen_drawn_text", None)
     remembering = pydyf.__dict__.get("zlib")
     if isinstance(remembering, _RememberingZlib):
         with remembering._lock:
