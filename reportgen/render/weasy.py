@@ -147,6 +147,7 @@ def load():
         _remember_line_breaks()
         _quick_used_lengths()
         _quick_undeclared_values()
+        _quick_box_lengths()
         from reportgen.render import weasy_text
 
         weasy_text.install()
@@ -513,6 +514,91 @@ def _quick_used_lengths() -> None:
 
     for module in (percent, inline, table):
         _patch(module, "resolve_one_percentage", resolve_one_percentage)
+
+
+def _quick_box_lengths() -> None:
+    """``resolve_percentages`` in one loop (WeasyPrint 70).
+
+    The original resolves each of a box's fourteen margins, paddings, sizes and limits
+    with ``resolve_one_percentage`` (the width of the containing block for the
+    horizontal ones and for the vertical margins and paddings, its height for the
+    heights), then copies the four border widths and applies ``box-sizing``; it runs
+    for every box each time it is laid out.  The replacement makes the same calls (to
+    :func:`_quick_used_lengths`'s version) in the same order from one loop over a
+    fixed plan, and treats the height of a box in a block of content-based height, the
+    border widths and ``adjust_box_sizing`` exactly as the original.
+    """
+    from math import inf
+
+    from weasyprint.css.functions import check_math
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.layout import (
+        absolute,
+        block,
+        column,
+        grid,
+        inline,
+        page,
+        percent,
+        table,
+    )
+    from weasyprint.layout import float as floats
+
+    one = percent.__dict__["resolve_one_percentage"]  # :func:`_quick_used_lengths`
+    sizing = percent.adjust_box_sizing
+    box_class, page_class = boxes.Box, boxes.PageBox
+    widths = (
+        "margin_left",
+        "margin_right",
+        "margin_top",
+        "margin_bottom",
+        "padding_left",
+        "padding_right",
+        "padding_top",
+        "padding_bottom",
+        "width",
+        "min_width",
+        "max_width",
+    )
+    across = (False, False, True, True, False, False, True, True, False, False, False)
+    first = tuple(zip(widths, across, strict=True))
+    heights = ("height", "min_height", "max_height")
+    borders = ("border_top_width", "border_right_width", "border_bottom_width")
+    borders += ("border_left_width",)
+
+    def resolve_percentages(box, containing_block):
+        if isinstance(containing_block, box_class):
+            cb_width = containing_block.width
+            cb_height = containing_block.height
+        else:
+            cb_width, cb_height = containing_block
+        maybe_height = cb_height if isinstance(box, page_class) else cb_width
+        style = box.style
+        plan = [(name, maybe_height if vertical else cb_width) for name, vertical in first]
+        if cb_height == "auto":
+            height = style["height"]
+            if height == "auto" or check_math(height) or height.unit == "%":
+                plan.append(("height", "auto"))
+            else:
+                assert height.unit.lower() == "px"
+                plan.append(("height", height.value))
+            plan += (("min_height", 0), ("max_height", inf))
+        else:
+            plan += ((name, cb_height) for name in heights)
+        for name, refer_to in plan:
+            if name == "height" and cb_height == "auto":
+                box.height = refer_to
+                continue
+            one(box, name, refer_to)
+        collapse = style["border_collapse"] == "collapse"
+        for name in borders:
+            if not (collapse and hasattr(box, name)):
+                setattr(box, name, style[name])
+        sizing(box, "width")
+        sizing(box, "height")
+
+    for module in (percent, inline, page, floats, grid, absolute, block, column, table):
+        _patch(module, "resolve_percentages", resolve_percentages)
 
 
 def _quick_undeclared_values() -> None:
