@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import re
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +104,24 @@ def test_drawn_text_is_remembered_and_reused():
     assert len(known) == 2  # "0" and "政府"
     assert within == 38 and all(replayed)  # the 19 repeats of each, then all 40 again
     assert len(replayed) == within + 40
+
+
+def test_remembered_character_runs_parse_the_same_tree():
+    """tinyhtml5 with its character-class expressions found again parses every page
+    (the samples' print pages, malformed markup) to the same tree as released."""
+    from xml.etree import ElementTree
+
+    import tinyhtml5
+
+    from reportgen.render.pdf import print_html
+    from reportgen.validate import check_file
+
+    weasy.load()
+    samples = sorted((Path(__file__).resolve().parent.parent / "samples").glob("*.yaml"))
+    pages = [print_html(check_file(samples[0]).report), *PAGES.values()]
+    pages.append("<p class=a CLASS=b id='x\0y'>unclosed <b>bold <i>both</b> 1 &amp 2 &lt;<td>")
+    for page in pages:
+        patched = ElementTree.tostring(tinyhtml5.parse(page))
+        with weasy.as_released():
+            released = ElementTree.tostring(tinyhtml5.parse(page))
+        assert patched == released
