@@ -38,6 +38,12 @@ PAGES = {
         "<p dir='rtl' lang='ar'>مرحبا بالعالم 12</p><p lang='ja'>日本語のテキスト</p>"
         "<p>\U000f0000 \u0378 missing</p><p>emoji \U0001f600</p>"
     ),
+    "logical": (
+        "<div dir='rtl' style='inline-size: 10em; margin-inline-start: 2em;"
+        " border-inline-end: 3px solid; padding-block-start: 1em'>مرحبا 0</div>"
+        "<div style='inline-size: 8em; min-block-size: 3em; border-inline-start: 2px solid;"
+        " margin-left: 1em'>政府 0</div><div style='width: 9em'>政府 0</div>"
+    ),
     "decorations": (
         "<p style='text-decoration: underline'>0 政府</p><p>0 政府</p>"
         "<p style='text-decoration: line-through overline'>0 政府</p>"

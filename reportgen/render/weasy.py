@@ -638,8 +638,11 @@ def _quick_undeclared_values() -> None:
 
     For a property that is not in the element's cascaded declarations and is none of
     those the original treats specially (``float``, ``display``, ``position``,
-    ``page``, ``text-decoration-*``, custom properties, physical properties that may
-    come from a logical one), the original computes:
+    ``page``, ``text-decoration-*``, custom properties), the original computes (a
+    physical property such as ``width`` or ``border-left-style`` counts as not
+    declared when the logical property it maps to for the element's ``direction``,
+    such as ``inline-size``, is not declared either; the mapping of each property and
+    direction is remembered):
 
     * inherited, with a parent: the parent's computed value, stored as is unless it
       holds a math function (``calc()`` …), which it goes on to resolve;
@@ -659,14 +662,25 @@ def _quick_undeclared_values() -> None:
     if any(check_math(value) for value in INITIAL_VALUES.values()):
         return
     original = css.ComputedStyle.__dict__["__missing__"]
-    special = {"float", "display", "position", "page", *PHYSICAL_FUNCTIONS}
+    special = {"float", "display", "position", "page"}
     special |= {key for key in INITIAL_VALUES if key.startswith("text_decoration_")}
     plain_inherited = frozenset(INHERITED) - special
     plain_initial = frozenset(INITIAL_VALUES) - special - frozenset(INHERITED)
+    physical = frozenset(PHYSICAL_FUNCTIONS) - special
+    logical_keys: dict[tuple[str, str], str] = {}
 
     def __missing__(self, key):
-        if key in self.cascaded:
+        cascaded = self.cascaded
+        if key in cascaded:
             return original(self, key)
+        if key in physical:
+            direction = self["direction"]
+            logical = logical_keys.get((key, direction))
+            if logical is None:
+                logical = PHYSICAL_FUNCTIONS[key](block="ttb", inline=direction)
+                logical_keys[key, direction] = logical
+            if logical in cascaded:
+                return original(self, key)
         if key in plain_inherited and self.parent_style is not None:
             value = self.parent_style[key]
             if check_math(value):
