@@ -38,6 +38,16 @@ PAGES = {
         "<p dir='rtl' lang='ar'>مرحبا بالعالم 12</p><p lang='ja'>日本語のテキスト</p>"
         "<p>\U000f0000 \u0378 missing</p><p>emoji \U0001f600</p>"
     ),
+    "borders": (
+        "<style>table { border-collapse: collapse; border: 3px double }"
+        " td { border: 1px solid } .h { border: hidden } .t { border: 2px inset red }"
+        " tr.r { border-bottom: 4px dashed blue } col.c { border-left: 5px dotted }</style>"
+        "<table><colgroup><col class='c'><col></colgroup>"
+        "<tr class='r'><td rowspan='2'>0</td><td class='t'>1</td><td>2</td></tr>"
+        "<tr><td colspan='2' class='h'>3</td></tr><tr><td>0</td><td>0</td><td>0</td></tr>"
+        "</table><table dir='rtl'><tr><td class='t'>ا</td><td colspan='2'>0</td></tr>"
+        "<tr class='r'><td>0</td><td class='h'>0</td><td>0</td></tr></table>"
+    ),
     "logical": (
         "<div dir='rtl' style='inline-size: 10em; margin-inline-start: 2em;"
         " border-inline-end: 3px solid; padding-block-start: 1em'>مرحبا 0</div>"
