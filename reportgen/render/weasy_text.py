@@ -26,6 +26,7 @@ own:
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import threading
@@ -41,14 +42,13 @@ def _object_ref():
     """``g_object_ref``/``g_object_unref`` of GLib (None when it cannot be loaded)."""
     if not _gobject:
         lib = None
-        for name in ("libgobject-2.0.so.0", ctypes.util.find_library("gobject-2.0")):
-            if not name:
-                continue
-            try:
-                lib = ctypes.CDLL(name)
-                break
-            except OSError:
-                continue
+        try:
+            lib = ctypes.CDLL("libgobject-2.0.so.0")  # already loaded by WeasyPrint
+        except OSError:
+            name = ctypes.util.find_library("gobject-2.0")
+            if name:
+                with contextlib.suppress(OSError):
+                    lib = ctypes.CDLL(name)
         if lib is not None:
             lib.g_object_ref.argtypes = [ctypes.c_void_p]
             lib.g_object_ref.restype = ctypes.c_void_p
