@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_pdf.py [REPORT.yaml] [--runs N] [--batch N]
     .venv/bin/python bench/bench_pdf.py --ab [REPORT.yaml ...] [--runs N]
+    .venv/bin/python bench/bench_pdf.py --against TREE [REPORT.yaml] [--runs N]
 
 Needs ``pip install typst`` (benchmark only).  Prints:
 
@@ -19,6 +20,10 @@ Needs ``pip install typst`` (benchmark only).  Prints:
   through them in turn.  ``--forget`` drops what was remembered from earlier documents
   before each patched run (``weasy.forget()``): the figure for a document never seen
   before (a batch of different reports, the first build of ``--watch``).
+* **--against TREE** (only this): the warm loop of this tree against the same loop of
+  another source tree (for example ``git archive OLD | tar -x -C /tmp/old``), each in
+  its own process with the tree first on the path, processes alternated; the medians
+  and spread of the CPU time a document on each side.
 * **batch**: ``reportgen build`` of N copies with ``-j 1`` and ``-j 2`` (speed-up), and the
   resident memory of each worker after every file (peak, at file 20 and at the last file).
 """
@@ -122,6 +127,45 @@ def ab(reports: list[Path], runs: int, forget: bool = False) -> None:
     )
 
 
+_WARM_LOOP = """
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+from reportgen.render.pdf import html_to_pdf, print_html
+from reportgen.validate import check_file
+page = print_html(check_file(sys.argv[2]).report)
+html_to_pdf(page)
+cpus = []
+for _ in range(int(sys.argv[3])):
+    cpu = time.process_time()
+    html_to_pdf(page)
+    cpus.append(time.process_time() - cpu)
+print(json.dumps(cpus))
+"""
+
+
+def against(report: Path, tree: Path, runs: int, rounds: int = 4) -> None:
+    """This tree's warm loop against another tree's, alternated process by process."""
+    import json
+
+    sides = {"this tree": ROOT, str(tree): tree.resolve()}
+    seen: dict[str, list[float]] = {name: [] for name in sides}
+    for round_ in range(rounds):
+        for name in list(sides) if round_ % 2 else list(sides)[::-1]:
+            env = dict(os.environ, PYTHONPATH=str(sides[name]))
+            out = subprocess.run(
+                [sys.executable, "-c", _WARM_LOOP, str(sides[name]), str(report), str(runs)],
+                capture_output=True,
+                text=True,
+                check=True,
+                env=env,
+            ).stdout
+            seen[name] += json.loads(out.strip().splitlines()[-1])
+    for name, cpus in seen.items():
+        print(f"{name}: CPU a warm document {_spread(cpus)}")
+    ratio = statistics.median(seen["this tree"]) / statistics.median(seen[str(tree)])
+    print(f"this tree / {tree}: {ratio:.2f} (goal: this tree <= {GOALS['warm']}s a document)")
+
+
 def _rss_mib() -> float:
     with open("/proc/self/status") as status:
         for line in status:
@@ -185,10 +229,14 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=200)
     parser.add_argument("--ab", action="store_true", help="only the released/patched A/B")
     parser.add_argument("--forget", action="store_true", help="--ab: nothing remembered")
+    parser.add_argument("--against", type=Path, metavar="TREE", help="warm loop against TREE")
     args = parser.parse_args()
     reports = args.reports or [ROOT / "samples" / "002-zengcheng-2020.yaml"]
     if args.ab:
         ab(reports, args.runs, args.forget)
+        return
+    if args.against:
+        against(reports[0], args.against, args.runs)
         return
     args.report = reports[0]
 

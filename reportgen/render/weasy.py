@@ -147,6 +147,12 @@ def load():
         _remember_line_breaks()
         _quick_used_lengths()
         _quick_undeclared_values()
+        _quick_box_lengths()
+        _remembered_character_runs()
+        from reportgen.render import weasy_tables, weasy_text
+
+        weasy_text.install()
+        weasy_tables.install()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     # WeasyPrint's import-time objects live as long as the process: keep them out of
@@ -373,6 +379,7 @@ def forget() -> None:
 
     if "font_config" in _state:
         _state["font_config"].__dict__.pop("reportgen_line_breaks", None)
+        _state["font_config"].__dict__.pop("reportgen_drawn_text", None)
     remembering = pydyf.__dict__.get("zlib")
     if isinstance(remembering, _RememberingZlib):
         with remembering._lock:
@@ -511,13 +518,132 @@ def _quick_used_lengths() -> None:
         _patch(module, "resolve_one_percentage", resolve_one_percentage)
 
 
+def _quick_box_lengths() -> None:
+    """``resolve_percentages`` in one loop (WeasyPrint 70).
+
+    The original resolves each of a box's fourteen margins, paddings, sizes and limits
+    with ``resolve_one_percentage`` (the width of the containing block for the
+    horizontal ones and for the vertical margins and paddings, its height for the
+    heights), then copies the four border widths and applies ``box-sizing``; it runs
+    for every box each time it is laid out.  The replacement makes the same calls (to
+    :func:`_quick_used_lengths`'s version) in the same order from one loop over a
+    fixed plan, and treats the height of a box in a block of content-based height, the
+    border widths and ``adjust_box_sizing`` exactly as the original.
+    """
+    from math import inf
+
+    from weasyprint.css.functions import check_math
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.layout import (
+        absolute,
+        block,
+        column,
+        grid,
+        inline,
+        page,
+        percent,
+        table,
+    )
+    from weasyprint.layout import float as floats
+
+    one = percent.__dict__["resolve_one_percentage"]  # :func:`_quick_used_lengths`
+    sizing = percent.adjust_box_sizing
+    box_class, page_class = boxes.Box, boxes.PageBox
+    widths = (
+        "margin_left",
+        "margin_right",
+        "margin_top",
+        "margin_bottom",
+        "padding_left",
+        "padding_right",
+        "padding_top",
+        "padding_bottom",
+        "width",
+        "min_width",
+        "max_width",
+    )
+    across = (False, False, True, True, False, False, True, True, False, False, False)
+    first = tuple(zip(widths, across, strict=True))
+    heights = ("height", "min_height", "max_height")
+    borders = ("border_top_width", "border_right_width", "border_bottom_width")
+    borders += ("border_left_width",)
+
+    def resolve_percentages(box, containing_block):
+        if isinstance(containing_block, box_class):
+            cb_width = containing_block.width
+            cb_height = containing_block.height
+        else:
+            cb_width, cb_height = containing_block
+        maybe_height = cb_height if isinstance(box, page_class) else cb_width
+        style = box.style
+        plan = [(name, maybe_height if vertical else cb_width) for name, vertical in first]
+        if cb_height == "auto":
+            height = style["height"]
+            if height == "auto" or check_math(height) or height.unit == "%":
+                plan.append(("height", "auto"))
+            else:
+                assert height.unit.lower() == "px"
+                plan.append(("height", height.value))
+            plan += (("min_height", 0), ("max_height", inf))
+        else:
+            plan += ((name, cb_height) for name in heights)
+        for name, refer_to in plan:
+            if name == "height" and cb_height == "auto":
+                box.height = refer_to
+                continue
+            one(box, name, refer_to)
+        collapse = style["border_collapse"] == "collapse"
+        for name in borders:
+            if not (collapse and hasattr(box, name)):
+                setattr(box, name, style[name])
+        sizing(box, "width")
+        sizing(box, "height")
+
+    for module in (percent, inline, page, floats, grid, absolute, block, column, table):
+        _patch(module, "resolve_percentages", resolve_percentages)
+
+
+def _remembered_character_runs() -> None:
+    """Let tinyhtml5 2.1's ``chars_until`` find the expressions it compiled before.
+
+    ``chars_until(characters, opposite)`` (reading up to, or while, one of a set of
+    characters: every tag and attribute name, every text run) keeps a compiled
+    expression per ``(characters, opposite)``, but its chained assignment stores it
+    under the expression itself, so every call built the character class again from
+    the set (~3% of a warm document).  The expression is now stored under the key
+    the lookup uses, built exactly as tinyhtml5 builds it; the call itself is
+    tinyhtml5's own.
+    """
+    import tinyhtml5
+    from tinyhtml5 import inputstream
+
+    if not getattr(tinyhtml5, "VERSION", "").startswith("2.1."):
+        return
+    known = inputstream.characters_until_regex
+    original = inputstream.HTMLUnicodeInputStream.__dict__["chars_until"]
+
+    def chars_until(self, characters, opposite=False):
+        key = (characters, opposite)
+        if key not in known:
+            regex = "".join([f"\\x{ord(character):02x}" for character in characters])
+            if not opposite:
+                regex = f"^{regex}"
+            known[key] = re.compile(f"[{regex}]+")
+        return original(self, characters, opposite)
+
+    _patch(inputstream.HTMLUnicodeInputStream, "chars_until", chars_until)
+
+
 def _quick_undeclared_values() -> None:
     """``ComputedStyle.__missing__`` with the undeclared case first (WeasyPrint 70).
 
     For a property that is not in the element's cascaded declarations and is none of
     those the original treats specially (``float``, ``display``, ``position``,
-    ``page``, ``text-decoration-*``, custom properties, physical properties that may
-    come from a logical one), the original computes:
+    ``page``, ``text-decoration-*``, custom properties), the original computes (a
+    physical property such as ``width`` or ``border-left-style`` counts as not
+    declared when the logical property it maps to for the element's ``direction``,
+    such as ``inline-size``, is not declared either; the mapping of each property and
+    direction is remembered):
 
     * inherited, with a parent: the parent's computed value, stored as is unless it
       holds a math function (``calc()`` …), which it goes on to resolve;
@@ -537,14 +663,25 @@ def _quick_undeclared_values() -> None:
     if any(check_math(value) for value in INITIAL_VALUES.values()):
         return
     original = css.ComputedStyle.__dict__["__missing__"]
-    special = {"float", "display", "position", "page", *PHYSICAL_FUNCTIONS}
+    special = {"float", "display", "position", "page"}
     special |= {key for key in INITIAL_VALUES if key.startswith("text_decoration_")}
     plain_inherited = frozenset(INHERITED) - special
     plain_initial = frozenset(INITIAL_VALUES) - special - frozenset(INHERITED)
+    physical = frozenset(PHYSICAL_FUNCTIONS) - special
+    logical_keys: dict[tuple[str, str], str] = {}
 
     def __missing__(self, key):
-        if key in self.cascaded:
+        cascaded = self.cascaded
+        if key in cascaded:
             return original(self, key)
+        if key in physical:
+            direction = self["direction"]
+            logical = logical_keys.get((key, direction))
+            if logical is None:
+                logical = PHYSICAL_FUNCTIONS[key](block="ttb", inline=direction)
+                logical_keys[key, direction] = logical
+            if logical in cascaded:
+                return original(self, key)
         if key in plain_inherited and self.parent_style is not None:
             value = self.parent_style[key]
             if check_math(value):
