@@ -2,7 +2,7 @@
 
 try:
     from reportgen.cli import main
-except KeyboardInterrupt:  # Ctrl-C while the command line loads
-    raise SystemExit(130) from None
 
-main()
+    main()
+except KeyboardInterrupt:  # Ctrl-C while the command line loads or exits
+    raise SystemExit(130) from None
