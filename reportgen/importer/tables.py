@@ -92,34 +92,53 @@ def is_value(text: str) -> bool:
 
 def tokenize(line: Line, labels: LabelIndex) -> list[Token]:
     """The label and value tokens of a line."""
-    tokens: list[Token] = []
+    return [Token(kind, text, line, match) for kind, text, match in line_tokens(line, labels)]
+
+
+def line_tokens(line: Line, labels: LabelIndex) -> tuple[tuple[str, str, Any], ...]:
+    """The tokens of a line as (kind, text, match), looked up by the line's content.
+
+    Reports repeat the same labels and small numbers line after line and file after file,
+    so the tokens of a content are worked out once per process.
+    """
     if line.structured:
-        for cell in line.cells:
-            squeezed = cell.replace(" ", "")
-            if squeezed in BLANK_MARKS:
-                tokens.append(Token("blank", cell, line))
-            elif _NUMBER.match(squeezed):
-                tokens.append(Token("value", squeezed, line))
-            else:
-                _label_token(cell, line, labels, tokens)
-        return tokens
-    words = line.text.split()
+        return _structured_tokens(labels, tuple(line.cells))
+    return _text_tokens(labels, line.text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _structured_tokens(labels: LabelIndex, cells: tuple[str, ...]) -> tuple:
+    tokens: list[tuple[str, str, Any]] = []
+    for cell in cells:
+        squeezed = cell.replace(" ", "")
+        if squeezed in BLANK_MARKS:
+            tokens.append(("blank", cell, None))
+        elif _NUMBER.match(squeezed):
+            tokens.append(("value", squeezed, None))
+        else:
+            _label_token(cell, labels, tokens)
+    return tuple(tokens)
+
+
+@functools.lru_cache(maxsize=65536)
+def _text_tokens(labels: LabelIndex, text: str) -> tuple:
+    tokens: list[tuple[str, str, Any]] = []
     pending: list[str] = []
-    for word in words:
+    for word in text.split():
         if is_value(word) and word not in ("无", "空"):
             if pending:
-                _label_token("".join(pending), line, labels, tokens)
+                _label_token("".join(pending), labels, tokens)
                 pending = []
             kind = "blank" if word in BLANK_MARKS else "value"
-            tokens.append(Token(kind, word, line))
+            tokens.append((kind, word, None))
         else:
             pending.append(word)
     if pending:
-        _label_token("".join(pending), line, labels, tokens)
-    return tokens
+        _label_token("".join(pending), labels, tokens)
+    return tuple(tokens)
 
 
-def _label_token(text: str, line: Line, labels: LabelIndex, out: list[Token]) -> None:
+def _label_token(text: str, labels: LabelIndex, out: list[tuple[str, str, Any]]) -> None:
     match = labels.match(text)
     glued = _GLUED.match(text)
     if glued:
@@ -130,10 +149,10 @@ def _label_token(text: str, line: Line, labels: LabelIndex, out: list[Token]) ->
             and head.label.kind == "row"
             and (match is None or match.label.kind != "row" or head.score >= match.score)
         ):
-            out.append(Token("label", glued.group(1), line, head))
-            out.append(Token("value", glued.group(2), line))
+            out.append(("label", glued.group(1), head))
+            out.append(("value", glued.group(2), None))
             return
-    out.append(Token("label", text, line, match))
+    out.append(("label", text, match))
 
 
 # --------------------------------------------------------------------------- values
