@@ -100,13 +100,15 @@ def _only_group_pieces(labels: LabelIndex, words: tuple[str, ...]) -> bool:
     return bool(words) and all(labels.in_group_label(w) for w in words)
 
 
-@functools.lru_cache(maxsize=65536)
 def _line_kinds(tokens: tuple) -> tuple[bool, bool]:
     """(has a number, has a known label) of a line's tokens."""
-    return (
-        any(kind == "value" for kind, _t, _m in tokens),
-        any(kind == "label" and match for kind, _t, match in tokens),
-    )
+    has_number = has_label = False
+    for kind, _text, match in tokens:
+        if kind == "value":
+            has_number = True
+        elif kind == "label" and match:
+            has_label = True
+    return has_number, has_label
 
 
 def _row_match(labels: LabelIndex, text: str):
@@ -204,11 +206,10 @@ def read_rows(lines: list[Line], labels: LabelIndex, findings: list[Finding]) ->
             if target is None:
                 continue
             target.raw.append(Token(kind, text, line))
-            # By identity: a row's lines are only listed for its messages (which name each
-            # distinct line once) and for its first line; the line is usually the last one.
-            seen = target.lines
-            if not (seen and seen[-1] is line) and all(ln is not line for ln in seen):
-                seen.append(line)
+            # Lines come one after the other, so the line is already listed only as the last
+            # one (a row's lines are listed for its messages and for its first line).
+            if not target.lines or target.lines[-1] is not line:
+                target.lines.append(line)
     close(current)
     single = rows.get(("applications", "other"))
     if single is not None and any(t.kind == "value" for t in single.raw):

@@ -28,7 +28,7 @@ from typing import Any
 from reportgen.definition import DefinitionError, Format, Node, Table, formats
 from reportgen.importer.labels import LabelIndex
 from reportgen.importer.sources import Line
-from reportgen.limits import number_too_long
+from reportgen.limits import MAX_DIGITS, number_too_long
 
 BLANK_MARKS = {"", "-", "/", "—", "－", "／", "\\", "–", "——", "无", "空"}
 _NUMBER = re.compile(r"^[+\-−－]?\d[\d,，]*(?:[.．]\d+)?(?:万元|元)?$")
@@ -102,21 +102,29 @@ def line_tokens(line: Line, labels: LabelIndex) -> tuple[tuple[str, str, Any], .
     so the tokens of a content are worked out once per process.
     """
     if line.structured:
-        return _structured_tokens(labels, tuple(line.cells))
+        return _structured_tokens(labels, line.cells)
     return _text_tokens(labels, line.text)
 
 
-@functools.lru_cache(maxsize=65536)
-def _structured_tokens(labels: LabelIndex, cells: tuple[str, ...]) -> tuple:
+def _structured_tokens(labels: LabelIndex, cells: list[str]) -> tuple:
+    if len(cells) == 1:
+        return _cell_tokens(labels, cells[0])
     tokens: list[tuple[str, str, Any]] = []
     for cell in cells:
-        squeezed = cell.replace(" ", "")
-        if squeezed in BLANK_MARKS:
-            tokens.append(("blank", cell, None))
-        elif _NUMBER.match(squeezed):
-            tokens.append(("value", squeezed, None))
-        else:
-            _label_token(cell, labels, tokens)
+        tokens.extend(_cell_tokens(labels, cell))
+    return tuple(tokens)
+
+
+@functools.lru_cache(maxsize=65536)
+def _cell_tokens(labels: LabelIndex, cell: str) -> tuple:
+    """The tokens of one table cell (a label glued to its digits makes two)."""
+    squeezed = cell.replace(" ", "")
+    if squeezed in BLANK_MARKS:
+        return (("blank", cell, None),)
+    if _NUMBER.match(squeezed):
+        return (("value", squeezed, None),)
+    tokens: list[tuple[str, str, Any]] = []
+    _label_token(cell, labels, tokens)
     return tuple(tokens)
 
 
@@ -160,6 +168,8 @@ def _label_token(text: str, labels: LabelIndex, out: list[tuple[str, str, Any]])
 
 def parse_value(text: str, cell_type: str) -> tuple[Any, str | None, str | None]:
     """(value, unit, error) of one published cell."""
+    if text.isdigit() and text.isascii() and len(text) <= MAX_DIGITS:
+        return (Decimal(text) if cell_type == "money" else int(text)), None, None
     s = text.replace(" ", "").replace("，", ",").replace(",", "").replace("．", ".")
     s = s.replace("−", "-").replace("－", "-")
     unit = None
