@@ -25,7 +25,7 @@ _PAGE_NUMBER = re.compile(
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """One line of the source: its cells, and where it is for messages."""
 
@@ -148,8 +148,6 @@ def html_lines(html: str) -> list[Line]:
             lines.append(Line([text], f"第{where[0]}行"))
 
     def cell_text(el) -> str:
-        if not len(el):  # a cell holding only text, the usual case
-            return clean_cell(el.text or "")
         parts: list[str] = []
 
         def walk(node) -> None:
@@ -175,7 +173,11 @@ def html_lines(html: str) -> list[Line]:
         if tag == "table" and el.find(".//table") is None:
             flush()
             for tr in el.iter("tr"):
-                cells = [cell_text(td) for td in tr.iterchildren("td", "th")]
+                cells = [
+                    # a cell holding only text (the usual case) needs no walk
+                    clean_cell(td.text or "") if not len(td) else cell_text(td)
+                    for td in tr.iterchildren("td", "th")
+                ]
                 if any(cells):
                     ref = f"第{tr.sourceline or where[0]}行"
                     lines.append(Line(cells, ref, structured=True, exact=True))

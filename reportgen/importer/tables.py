@@ -39,7 +39,7 @@ _GLUED = re.compile(r"^(.*?[^\d\s.．,，+\-])\s*(\d+)$")
 MAX_SPLITS = 20000
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     kind: str  # label | value | blank
     text: str
