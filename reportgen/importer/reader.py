@@ -19,7 +19,7 @@ from reportgen.importer.labels import Label, LabelIndex, key
 from reportgen.importer.result import Finding
 from reportgen.importer.sections import Heading
 from reportgen.importer.sources import Line
-from reportgen.importer.tables import RowRead, Token, line_tokens, tokenize
+from reportgen.importer.tables import CACHED_TEXT, RowRead, Token, line_tokens, tokenize
 from reportgen.importer.versions import other_group
 
 
@@ -91,6 +91,8 @@ def _group_pieces(line: Line, has_number: bool, labels: LabelIndex) -> bool:
     if has_number:
         return False
     words = tuple(line.cells) if line.structured else tuple(line.text.split())
+    if len(line.text) > CACHED_TEXT:
+        return _only_group_pieces.__wrapped__(labels, words)
     return _only_group_pieces(labels, words)
 
 

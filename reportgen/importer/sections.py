@@ -20,6 +20,7 @@ from reportgen.definition import Format
 from reportgen.importer.labels import key, number_of, simplified
 from reportgen.importer.result import Finding, ImportResult
 from reportgen.importer.sources import Line
+from reportgen.importer.tables import CACHED_TEXT
 from reportgen.importer.title import TitleBlock, clean_agency, field_agency
 
 _HEADING_SIMILARITY = 0.45
@@ -88,7 +89,8 @@ def find_headings(lines: list[Line], fmt: Format) -> dict[str, Heading]:
     for i, line in enumerate(lines):
         if line.structured and len(line.cells) > 2:
             continue
-        text, number = _numbered(line.text)
+        text = line.text
+        text, number = (_numbered if len(text) <= CACHED_TEXT else _numbered.__wrapped__)(text)
         if number is None:
             continue
         for rank in range(position, len(order)):

@@ -35,6 +35,9 @@ _NUMBER = re.compile(r"^[+\-−－]?\d[\d,，]*(?:[.．]\d+)?(?:万元|元)?$")
 #: A run of digits that may hold several cells (a leading sign belongs to the first).
 _RUN = re.compile(r"[-−－+]?\d{2,}(?:[.．]\d+)?(?:万元|元)?")
 _GLUED = re.compile(r"^(.*?[^\d\s.．,，+\-])\s*(\d+)$")
+#: Longest text whose tokens are kept for the next report: labels and numbers recur, long
+#: paragraphs do not (and would only fill the memory of a long batch).
+CACHED_TEXT = 200
 #: Most candidate splits looked at for one row before giving up as ambiguous.
 MAX_SPLITS = 20000
 
@@ -103,15 +106,15 @@ def line_tokens(line: Line, labels: LabelIndex) -> tuple[tuple[str, str, Any], .
     """
     if line.structured:
         return _structured_tokens(labels, line.cells)
-    return _text_tokens(labels, line.text)
+    text = line.text
+    return (_text_tokens if len(text) <= CACHED_TEXT else _text_tokens.__wrapped__)(labels, text)
 
 
 def _structured_tokens(labels: LabelIndex, cells: list[str]) -> tuple:
-    if len(cells) == 1:
-        return _cell_tokens(labels, cells[0])
     tokens: list[tuple[str, str, Any]] = []
     for cell in cells:
-        tokens.extend(_cell_tokens(labels, cell))
+        one = _cell_tokens if len(cell) <= CACHED_TEXT else _cell_tokens.__wrapped__
+        tokens.extend(one(labels, cell))
     return tuple(tokens)
 
 
