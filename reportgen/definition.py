@@ -65,8 +65,9 @@ class Node:
     def name(self) -> str:
         return self.short or self.label
 
-    @property
+    @functools.cached_property
     def dotted(self) -> str:
+        """The path joined by dots (asked for on every row an import reads: kept)."""
         return ".".join(self.path)
 
     def leaves(self) -> list[Node]:

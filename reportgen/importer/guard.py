@@ -62,6 +62,9 @@ def unreadable(kind: str, exc: BaseException, name: str) -> InputError:
 
 def clean_document(document):
     """The document with refused characters removed from every cell."""
+    if textclean.first_bad("\n".join([c for line in document.lines for c in line.cells])) is None:
+        document.lines = list(document.lines)  # nothing to remove: one scan of the text
+        return document
     lines = []
     for line in document.lines:
         cells = [textclean.clean(c) for c in line.cells]

@@ -19,7 +19,7 @@ from reportgen.importer.labels import Label, LabelIndex, key
 from reportgen.importer.result import Finding
 from reportgen.importer.sections import Heading
 from reportgen.importer.sources import Line
-from reportgen.importer.tables import RowRead, Token, tokenize
+from reportgen.importer.tables import CACHED_TEXT, RowRead, Token, line_tokens, tokenize
 from reportgen.importer.versions import other_group
 
 
@@ -90,9 +90,27 @@ def _group_pieces(line: Line, has_number: bool, labels: LabelIndex) -> bool:
     """
     if has_number:
         return False
-    words = line.cells if line.structured else line.text.split()
+    words = tuple(line.cells) if line.structured else tuple(line.text.split())
+    if len(line.text) > CACHED_TEXT:
+        return _only_group_pieces.__wrapped__(labels, words)
+    return _only_group_pieces(labels, words)
+
+
+@functools.lru_cache(maxsize=65536)
+def _only_group_pieces(labels: LabelIndex, words: tuple[str, ...]) -> bool:
     words = [w for w in words if key(w)]
     return bool(words) and all(labels.in_group_label(w) for w in words)
+
+
+def _line_kinds(tokens: tuple) -> tuple[bool, bool]:
+    """(has a number, has a known label) of a line's tokens."""
+    has_number = has_label = False
+    for kind, _text, match in tokens:
+        if kind == "value":
+            has_number = True
+        elif kind == "label" and match:
+            has_label = True
+    return has_number, has_label
 
 
 def _row_match(labels: LabelIndex, text: str):
@@ -133,42 +151,40 @@ def read_rows(lines: list[Line], labels: LabelIndex, findings: list[Finding]) ->
     fragment = ""  # unmatched label text: a long label wrapped over lines (PDF cells)
     aside = ""  # pieces of group labels printed between the lines of ``fragment``
     for line in lines:
-        tokens = tokenize(line, labels)
+        if not line.structured and not line.text:
+            continue  # an empty line holds no token
+        tokens = line_tokens(line, labels)
         opened_here = False
-        has_number = any(t.kind == "value" for t in tokens)
-        has_label = any(t.kind == "label" and t.match for t in tokens)
+        has_number, has_label = _line_kinds(tokens)
         group_line = _group_pieces(line, has_number, labels)
-        for token in tokens:
-            if token.kind == "label":
-                match = token.match
+        for kind, text, match in tokens:
+            if kind == "label":
                 if (group_line and (fragment or match is None or not match.exact)) or (
-                    match is None and labels.in_group_label(token.text)
+                    match is None and labels.in_group_label(text)
                 ):
                     # A group label's piece neither starts nor ends a wrapped row label,
                     # nor passes for a label it only resembles (结果 for 结果维持).
-                    aside += token.text
+                    aside += text
                     continue
                 if match is None:
-                    before, fragment = fragment, fragment + token.text
+                    before, fragment = fragment, fragment + text
                     if not before:
                         continue
                     match = _row_match(labels, fragment)
                     if match is None and aside:
-                        match = _row_match(labels, before + aside + token.text)
+                        match = _row_match(labels, before + aside + text)
                     if match is None:
                         continue
-                    token = Token("label", fragment, line, match)
+                    text = fragment
                 fragment = aside = ""
                 label = match.label
                 if label.table == "proactive" and len(label.format_ids) == 1:
                     evidence["proactive"][label.format_ids[0]] += 1
-                if key(token.text) in precision_keys:
-                    read.precision = precision_keys[key(token.text)]
+                if key(text) in precision_keys:
+                    read.precision = precision_keys[key(text)]
                 if label.kind == "row":
                     close(current)
-                    current = RowRead(
-                        label.table, label.node, token.text, line, exact_label=match.exact
-                    )
+                    current = RowRead(label.table, label.node, text, line, exact_label=match.exact)
                     opened_here = True
                     dotted = label.node.dotted
                     if label.table == "applications" and dotted in v2021_other:
@@ -186,14 +202,15 @@ def read_rows(lines: list[Line], labels: LabelIndex, findings: list[Finding]) ->
                     current = None
                 continue
             fragment = aside = ""
-            empty = token.kind == "blank" and token.text == ""
-            if empty and not opened_here and (has_label or not has_number):
+            if kind == "blank" and text == "" and not opened_here and (has_label or not has_number):
                 continue
             target = current if current is not None else (appeals if appeals_mode else None)
             if target is None:
                 continue
-            target.raw.append(token)
-            if line not in target.lines:
+            target.raw.append(Token(kind, text, line))
+            # Lines come one after the other, so the line is already listed only as the last
+            # one (a row's lines are listed for its messages and for its first line).
+            if not target.lines or target.lines[-1] is not line:
                 target.lines.append(line)
     close(current)
     single = rows.get(("applications", "other"))

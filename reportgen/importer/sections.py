@@ -11,6 +11,7 @@ site furniture (分享到, 扫一扫在手机打开当前页, 相关阅读 …) 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from reportgen.definition import Format
 from reportgen.importer.labels import key, number_of, simplified
 from reportgen.importer.result import Finding, ImportResult
 from reportgen.importer.sources import Line
+from reportgen.importer.tables import CACHED_TEXT
 from reportgen.importer.title import TitleBlock, clean_agency, field_agency
 
 _HEADING_SIMILARITY = 0.45
@@ -64,6 +66,19 @@ def _similar(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
+@functools.lru_cache(maxsize=65536)
+def _numbered(line_text: str) -> tuple[str, str | None]:
+    """A line's text as a heading (marks removed) and its section number (None: no heading).
+
+    Looked up by text: most lines of a report (labels, numbers) recur from report to report.
+    """
+    text = plain(line_text)
+    if not text or len(text) > 40:
+        return text, None
+    m = _SECTION_NUMBER.match(unicodedata.normalize("NFKC", text))
+    return text, (m.group(1) if m else None)
+
+
 def find_headings(lines: list[Line], fmt: Format) -> dict[str, Heading]:
     """The line where each of the six sections starts (those found)."""
     numbers = {s.key: number_of(s.label) for s in fmt.sections}
@@ -72,13 +87,12 @@ def find_headings(lines: list[Line], fmt: Format) -> dict[str, Heading]:
     found: dict[str, Heading] = {}
     position = 0
     for i, line in enumerate(lines):
-        text = plain(line.text)
-        if not text or len(text) > 40 or (line.structured and len(line.cells) > 2):
+        if line.structured and len(line.cells) > 2:
             continue
-        m = _SECTION_NUMBER.match(unicodedata.normalize("NFKC", text))
-        if not m:
+        text = line.text
+        text, number = (_numbered if len(text) <= CACHED_TEXT else _numbered.__wrapped__)(text)
+        if number is None:
             continue
-        number = m.group(1)
         for rank in range(position, len(order)):
             section = order[rank]
             if numbers[section] != number:

@@ -25,7 +25,7 @@ _PAGE_NUMBER = re.compile(
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """One line of the source: its cells, and where it is for messages."""
 
@@ -45,7 +45,7 @@ class Line:
         if len(self.cells) == 1:
             self.text = self.cells[0].strip()
         else:
-            self.text = "  ".join(c for c in self.cells if c.strip()).strip()
+            self.text = "  ".join([c for c in self.cells if c.strip()]).strip()
 
 
 @dataclass
@@ -57,6 +57,8 @@ class Document:
 
 def clean_cell(text: str) -> str:
     """Collapse whitespace (incl. no-break and ideographic spaces) to single spaces."""
+    if text.isdigit():  # a number: nothing to collapse
+        return text
     return _SPACES.sub(" ", text).strip()
 
 
@@ -66,6 +68,8 @@ def clean_cell(text: str) -> str:
 def text_lines(text: str) -> list[Line]:
     """Plain text as scraped: tabs and markdown pipes make structured rows."""
     lines = []
+    append = lines.append
+    # ``splitlines`` leaves no line break in a line, so ``raw`` needs no ``rstrip("\r\n")``.
     for number, raw in enumerate(text.splitlines(), 1):
         ref = f"第{number}行"
         stripped = raw.strip()
@@ -73,15 +77,15 @@ def text_lines(text: str) -> list[Line]:
             if _MD_SEPARATOR.match(stripped):
                 continue
             inner = stripped[1:-1] if stripped.endswith("|") else stripped[1:]
-            lines.append(Line([clean_cell(c) for c in inner.split("|")], ref, structured=True))
-        elif "\t" in raw.strip("\r\n") and raw.strip():
-            cells = [clean_cell(c) for c in raw.rstrip("\r\n").split("\t")]
+            append(Line([clean_cell(c) for c in inner.split("|")], ref, structured=True))
+        elif stripped and "\t" in raw:
+            cells = [clean_cell(c) for c in raw.split("\t")]
             if sum(1 for c in cells if c) > 1 or not raw.startswith("\t"):
-                lines.append(Line(cells, ref, structured=True))
+                append(Line(cells, ref, structured=True))
             else:
-                lines.append(Line([c for c in cells if c], ref))
+                append(Line([c for c in cells if c], ref))
         else:
-            lines.append(Line([raw.rstrip("\r\n")], ref))
+            append(Line([raw], ref))
     return lines
 
 
@@ -122,10 +126,15 @@ def html_lines(html: str) -> list[Line]:
     A table that holds other tables is page layout (site navigation around the report), so
     its cells are read as blocks, not as a row of values.
     """
-    import lxml.html
+    from lxml import etree
 
     try:
-        root = lxml.html.document_fromstring(html)
+        # lxml's own HTML parser, without lxml.html's element classes (the same tree; its
+        # Python class lookup per element cost a third of the parse) and without an index
+        # of ``id`` attributes (nothing looks elements up by id)
+        root = etree.fromstring(html, etree.HTMLParser(collect_ids=False))
+        if root is None:
+            raise etree.ParserError("Document is empty")
     except Exception as exc:  # lxml raises several types for unreadable input
         raise InputError(f"无法解析 HTML：{exc}") from exc
     lines: list[Line] = []
@@ -164,7 +173,11 @@ def html_lines(html: str) -> list[Line]:
         if tag == "table" and el.find(".//table") is None:
             flush()
             for tr in el.iter("tr"):
-                cells = [cell_text(td) for td in tr if td.tag in ("td", "th")]
+                cells = [
+                    # a cell holding only text (the usual case) needs no walk
+                    clean_cell(td.text or "") if not len(td) else cell_text(td)
+                    for td in tr.iterchildren("td", "th")
+                ]
                 if any(cells):
                     ref = f"第{tr.sourceline or where[0]}行"
                     lines.append(Line(cells, ref, structured=True, exact=True))

@@ -223,7 +223,12 @@ _GLUED_NUMBER = re.compile(r"\d[^\x00-\x7f]")
 
 def _may_be_collapsed(text: str) -> bool:
     """A cheap first look: two numbered headings, or many numbers glued to text."""
-    return len(_NUMBERED.findall(text)) >= 2 or len(_GLUED_NUMBER.findall(text)) >= 8
+    return _at_least(_NUMBERED, text, 2) or _at_least(_GLUED_NUMBER, text, 8)
+
+
+def _at_least(pattern: re.Pattern, text: str, count: int) -> bool:
+    """Whether ``pattern`` occurs ``count`` times in ``text`` (stops looking there)."""
+    return sum(1 for _ in itertools.islice(pattern.finditer(text), count)) >= count
 
 
 def collapsed(line: Line, labels: LabelIndex) -> bool:

@@ -28,18 +28,21 @@ from typing import Any
 from reportgen.definition import DefinitionError, Format, Node, Table, formats
 from reportgen.importer.labels import LabelIndex
 from reportgen.importer.sources import Line
-from reportgen.limits import number_too_long
+from reportgen.limits import MAX_DIGITS, number_too_long
 
 BLANK_MARKS = {"", "-", "/", "—", "－", "／", "\\", "–", "——", "无", "空"}
 _NUMBER = re.compile(r"^[+\-−－]?\d[\d,，]*(?:[.．]\d+)?(?:万元|元)?$")
 #: A run of digits that may hold several cells (a leading sign belongs to the first).
 _RUN = re.compile(r"[-−－+]?\d{2,}(?:[.．]\d+)?(?:万元|元)?")
 _GLUED = re.compile(r"^(.*?[^\d\s.．,，+\-])\s*(\d+)$")
+#: Longest text whose tokens are kept for the next report: labels and numbers recur, long
+#: paragraphs do not (and would only fill the memory of a long batch).
+CACHED_TEXT = 200
 #: Most candidate splits looked at for one row before giving up as ambiguous.
 MAX_SPLITS = 20000
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     kind: str  # label | value | blank
     text: str
@@ -92,34 +95,61 @@ def is_value(text: str) -> bool:
 
 def tokenize(line: Line, labels: LabelIndex) -> list[Token]:
     """The label and value tokens of a line."""
-    tokens: list[Token] = []
+    return [Token(kind, text, line, match) for kind, text, match in line_tokens(line, labels)]
+
+
+def line_tokens(line: Line, labels: LabelIndex) -> tuple[tuple[str, str, Any], ...]:
+    """The tokens of a line as (kind, text, match), looked up by the line's content.
+
+    Reports repeat the same labels and small numbers line after line and file after file,
+    so the tokens of a content are worked out once per process.
+    """
     if line.structured:
-        for cell in line.cells:
-            squeezed = cell.replace(" ", "")
-            if squeezed in BLANK_MARKS:
-                tokens.append(Token("blank", cell, line))
-            elif _NUMBER.match(squeezed):
-                tokens.append(Token("value", squeezed, line))
-            else:
-                _label_token(cell, line, labels, tokens)
-        return tokens
-    words = line.text.split()
+        return _structured_tokens(labels, line.cells)
+    text = line.text
+    return (_text_tokens if len(text) <= CACHED_TEXT else _text_tokens.__wrapped__)(labels, text)
+
+
+def _structured_tokens(labels: LabelIndex, cells: list[str]) -> tuple:
+    tokens: list[tuple[str, str, Any]] = []
+    for cell in cells:
+        one = _cell_tokens if len(cell) <= CACHED_TEXT else _cell_tokens.__wrapped__
+        tokens.extend(one(labels, cell))
+    return tuple(tokens)
+
+
+@functools.lru_cache(maxsize=65536)
+def _cell_tokens(labels: LabelIndex, cell: str) -> tuple:
+    """The tokens of one table cell (a label glued to its digits makes two)."""
+    squeezed = cell.replace(" ", "")
+    if squeezed in BLANK_MARKS:
+        return (("blank", cell, None),)
+    if _NUMBER.match(squeezed):
+        return (("value", squeezed, None),)
+    tokens: list[tuple[str, str, Any]] = []
+    _label_token(cell, labels, tokens)
+    return tuple(tokens)
+
+
+@functools.lru_cache(maxsize=65536)
+def _text_tokens(labels: LabelIndex, text: str) -> tuple:
+    tokens: list[tuple[str, str, Any]] = []
     pending: list[str] = []
-    for word in words:
+    for word in text.split():
         if is_value(word) and word not in ("无", "空"):
             if pending:
-                _label_token("".join(pending), line, labels, tokens)
+                _label_token("".join(pending), labels, tokens)
                 pending = []
             kind = "blank" if word in BLANK_MARKS else "value"
-            tokens.append(Token(kind, word, line))
+            tokens.append((kind, word, None))
         else:
             pending.append(word)
     if pending:
-        _label_token("".join(pending), line, labels, tokens)
-    return tokens
+        _label_token("".join(pending), labels, tokens)
+    return tuple(tokens)
 
 
-def _label_token(text: str, line: Line, labels: LabelIndex, out: list[Token]) -> None:
+def _label_token(text: str, labels: LabelIndex, out: list[tuple[str, str, Any]]) -> None:
     match = labels.match(text)
     glued = _GLUED.match(text)
     if glued:
@@ -130,10 +160,10 @@ def _label_token(text: str, line: Line, labels: LabelIndex, out: list[Token]) ->
             and head.label.kind == "row"
             and (match is None or match.label.kind != "row" or head.score >= match.score)
         ):
-            out.append(Token("label", glued.group(1), line, head))
-            out.append(Token("value", glued.group(2), line))
+            out.append(("label", glued.group(1), head))
+            out.append(("value", glued.group(2), None))
             return
-    out.append(Token("label", text, line, match))
+    out.append(("label", text, match))
 
 
 # --------------------------------------------------------------------------- values
@@ -141,6 +171,8 @@ def _label_token(text: str, line: Line, labels: LabelIndex, out: list[Token]) ->
 
 def parse_value(text: str, cell_type: str) -> tuple[Any, str | None, str | None]:
     """(value, unit, error) of one published cell."""
+    if text.isdigit() and text.isascii() and len(text) <= MAX_DIGITS:
+        return (Decimal(text) if cell_type == "money" else int(text)), None, None
     s = text.replace(" ", "").replace("，", ",").replace(",", "").replace("．", ".")
     s = s.replace("−", "-").replace("－", "-")
     unit = None

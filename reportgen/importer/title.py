@@ -32,6 +32,7 @@ _YEARS = r"(?:19|20)\d{2}"
 _TAG = re.compile(r"<[^>]*>|&nbsp;|&#\d+;")
 #: ``機(jī)關(guān)``: pinyin glosses a mirror site put after each character.
 _PINYIN = re.compile(r"\([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
+_SPACE = re.compile(r"[\s\u3000]+")
 _PAGE_VIEWER = re.compile(r"^(?:Page\s*\d+\s*[-–—]\s*|P\.\s*\d+\s*)", re.I)
 #: Furniture in front of a title or a name (matched on the text without spaces).
 _PREFIX = re.compile(
@@ -91,10 +92,13 @@ class TitleBlock:
 
 def squeeze(text: str) -> str:
     """A line as a title reader sees it: no tags, glosses, page-viewer text or spaces."""
-    text = unicodedata.normalize("NFKC", _TAG.sub("", text))
-    text = _PINYIN.sub("", text)
+    if "<" in text or "&" in text:
+        text = _TAG.sub("", text)
+    text = unicodedata.normalize("NFKC", text)
+    if "(" in text:
+        text = _PINYIN.sub("", text)
     text = _PAGE_VIEWER.sub("", text.strip())
-    return re.sub(r"[\s\u3000]+", "", text).strip("#*> ")
+    return _SPACE.sub("", text).strip("#*> ")
 
 
 def clean_agency(text: str | None) -> str | None:
