@@ -8,6 +8,7 @@ as messages with their location and hint, never as tracebacks.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import signal
@@ -132,7 +133,25 @@ def main(argv: list[str] | None = None) -> None:
     # the work is done (or stopped): a late Ctrl-C must not turn the exit into a signal death
     if argv is None:  # the process's own command line, not a call from Python code
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if code == 130:
+            _exit_interrupted()
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _exit_interrupted() -> None:
+    """Exit 130 after a handled Ctrl-C, bypassing the interpreter's own exit.
+
+    When the interrupt landed inside code run from a string (``dataclasses`` and
+    ``collections.namedtuple`` build their methods with ``exec`` while modules load),
+    CPython remembers an "unhandled" KeyboardInterrupt even though it was caught here, and
+    after finalising re-raises SIGINT on itself, so the shell sees a signal death instead of
+    130.  Everything the command started is already cleaned up (temporaries removed in
+    ``finally`` blocks, worker pools stopped); only the streams need flushing.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(130)
 
 
 if __name__ == "__main__":  # pragma: no cover
