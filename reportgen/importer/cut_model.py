@@ -4,12 +4,12 @@
 number a run may start with at a position) and the table's rules into linear equations over
 cells.  This module answers, with as few solver calls as possible:
 
-1. **Which cuts break the fewest rules?**  First the model with every rule as a hard
+1. **Which cuts explain the page best?**  First the model with every rule as a hard
    equation (clean reports: one call, propagation does most of it).  Only when that has
-   no solution — a published total is wrong — each rule gets a "broken" literal: a good
-   solution is found first (rows keep their own totals where they can), then one proof
-   that nothing breaks fewer rules.  The solutions kept are those breaking at most
-   :data:`SLACK` rules more than the fewest.
+   no solution — a published number is wrong — each cell of a rule may be "printed
+   wrong", a rule may fail only when one of its cells is, and the least number of wrong
+   cells is found by "at most 1? at most 2? …".  The solutions kept are those needing
+   at most :data:`SLACK` wrong cells more than the fewest.
 2. **Is any row's cut not unique?**  One call for the whole table: "some open row takes a
    path other than the one found" (a single clause over the arcs of the found paths; a
    row's values and its path determine each other, since numbers have no leading zeros).
@@ -33,12 +33,17 @@ from ortools.sat.python import cp_model
 
 #: Wall-clock guard only for pathological cases (the deterministic budget decides).
 WALL_LIMIT = 10.0
-#: When the published numbers break rules, the cuts breaking up to this many rules more
-#: than the fewest possible still count as readings: a mis-cut can repair a published
-#: error by chance and so break fewer rules than the page as printed.
-SLACK = 1
+#: When the published numbers break rules, the cuts needing up to this many wrong cells
+#: more than the fewest possible still count as readings.  Counted in cells, a tie is
+#: already ambiguous: a mis-cut changes at least two cells of its row, so it needs as
+#: few as the page as printed mostly where it meets the wrong cell (measured on
+#: bench/bench_collapsed.py and bench/eval_import.py: nothing invented at 0).
+SLACK = 0
 #: Search settings (measured with bench/bench_collapsed.py): one worker for determinism.
 PARAMETERS = {"num_workers": 1}
+#: … and for the questions asked of the wrong-cells model: its presolve (not counted in
+#: deterministic time by CP-SAT) took 0.3 s a call on tables of large numbers.
+REPAIR_PARAMETERS = {"cp_model_presolve": False}
 
 
 class Budget:
@@ -47,11 +52,11 @@ class Budget:
     def __init__(self, seconds: float) -> None:
         self.left = seconds
 
-    def solve(self, model: cp_model.CpModel) -> tuple[int, cp_model.CpSolver | None]:
+    def solve(self, model: cp_model.CpModel, **more) -> tuple[int, cp_model.CpSolver | None]:
         if self.left <= 0:
             return cp_model.UNKNOWN, None
         solver = cp_model.CpSolver()
-        for name, value in PARAMETERS.items():
+        for name, value in {**PARAMETERS, **more}.items():
             setattr(solver.parameters, name, value)
         solver.parameters.max_time_in_seconds = WALL_LIMIT
         solver.parameters.max_deterministic_time = self.left
@@ -69,9 +74,18 @@ class Row:
     width: int
 
 
+@dataclass(frozen=True)
+class Known:
+    """A cell read completely (a constant), named so that a correction of it is one cell
+    however many rules it appears in."""
+
+    cell: object
+    value: int
+
+
 @dataclass
 class Equation:
-    """sum(left) == sum(right) over cells ((row key, column) or an int constant)."""
+    """sum(left) == sum(right) over cells ((row key, column), a :class:`Known` or an int)."""
 
     name: str
     left: list
@@ -103,6 +117,10 @@ class CutModel:
         self.broken: list = [None] * len(equations)
         #: equation index → whether some cut of its row satisfies it (rules within a row)
         self.holds: dict[int, bool] = {}
+        #: solver settings for the questions asked of this model
+        self.parameters: dict = {}
+        #: cell → the literal "this cell is printed wrong" (see :func:`_fewest_wrong`)
+        self.wrong: dict[object, object] = {}
         explicit = set()
         for key, (i, *more) in own.items():
             if more:
@@ -173,7 +191,11 @@ class CutModel:
             self._cell(row.key, cell, per_cell[cell])
 
     def _term(self, cell):
-        return cell if isinstance(cell, int) else self.cells[cell]
+        if isinstance(cell, int):
+            return cell
+        if isinstance(cell, Known):
+            return cell.value
+        return self.cells[cell]
 
     def _side(self, cells):
         return sum(self._term(c) for c in cells)
@@ -202,7 +224,10 @@ class CutModel:
                 value[(key, c)] = v
 
         def side(cells):
-            return sum(c if isinstance(c, int) else value[c] for c in cells)
+            return sum(
+                c if isinstance(c, int) else c.value if isinstance(c, Known) else value[c]
+                for c in cells
+            )
 
         return [eq for eq in self.equations if side(eq.left) != side(eq.right)]
 
@@ -217,14 +242,11 @@ class CutModel:
 def best_cuts(
     rows: list[Row], equations: list[Equation], budget: Budget
 ) -> tuple[CutModel, dict, int] | None:
-    """The model restricted to its best cuts, one of them, and the rules it must break.
+    """The model restricted to its best cuts, one of them, and the cells it takes as wrong.
 
-    None when the budget ran out before the best was proven.  When no cut keeps every
-    rule, minimising the rules broken outright makes CP-SAT climb down from a poor first
-    solution; instead a good one is found first — every row keeps its own total where
-    some cut of it can — and then a single proof that nothing breaks fewer rules
-    (usually) settles it; a better solution found on the way is taken and the proof
-    repeated below it.
+    None when the budget ran out before the best was proven.  Clean tables: one call with
+    every rule hard.  Otherwise the page has published errors, and the best cuts are those
+    that explain it with the fewest cells printed wrong (:func:`_fewest_wrong`).
     """
     hard = CutModel(rows, equations, soft=False)
     status, solver = budget.solve(hard.model)
@@ -232,40 +254,45 @@ def best_cuts(
         return hard, hard.paths(solver), 0
     if status != cp_model.INFEASIBLE:
         return None
-    soft = CutModel(rows, equations, soft=True)
-    kept = []
-    for row in rows:
-        own = [i for i, eq in enumerate(equations) if _rows_of(eq) == {row.key}]
-        if not own:
-            continue
-        holds = soft.holds.get(own[0]) if len(own) == 1 else None
-        if holds is None:
-            status, _ = budget.solve(CutModel([row], [equations[i] for i in own], False).model)
-            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE):
-                return None
-            holds = status != cp_model.INFEASIBLE
-        if holds:
-            kept.extend(own)
-    upper = soft.model.clone()
-    for i in kept:
-        upper.add(_in(upper, soft.broken[i]) == 0)
-    upper.minimize(sum(_in(upper, b) for b in soft.broken))
-    status, solver = budget.solve(upper)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    found, least = soft.paths(solver), round(solver.objective_value)
-    while True:
-        fewer = soft.model.clone()
-        fewer.add(sum(_in(fewer, b) for b in soft.broken) < least)
-        status, solver = budget.solve(fewer)
+    return _fewest_wrong(rows, equations, budget)
+
+
+def _fewest_wrong(rows: list[Row], equations: list[Equation], budget: Budget):
+    """The cuts explaining the page with the fewest cells printed wrong, and how few.
+
+    A published error is usually one wrong number, and it breaks every rule the cell is
+    in (its row's 总计 and its column's): counted as rules, one typo weighs two or three,
+    so far-fetched cuts come within any slack.  Here each cell of a rule (a cut cell or
+    one read completely) may be "printed wrong"; a rule may fail only when one of its
+    cells is.  The least number of such cells is found by asking "at most k?" for
+    k = 1, 2, … (few cells are wrong on a real page, and a small bound propagates far
+    better than minimising the count down from a poor first solution), and the model
+    then keeps only the cuts needing at most least + :data:`SLACK`.
+    """
+    cut = CutModel(rows, equations, soft=True)
+    m = cut.model
+    for eq, broken in zip(equations, cut.broken, strict=True):
+        cells = []
+        for c in [*eq.left, *eq.right]:
+            if isinstance(c, int):
+                continue
+            name = c.cell if isinstance(c, Known) else c
+            if name not in cut.wrong:
+                cut.wrong[name] = m.new_bool_var("")
+            cells.append(cut.wrong[name])
+        m.add_bool_or(cells).only_enforce_if(broken)
+    cut.parameters = REPAIR_PARAMETERS
+    for least in range(1, len(cut.wrong) + 1):
+        model = cut.model.clone()
+        model.add(sum(_in(model, w) for w in cut.wrong.values()) <= least)
+        status, solver = budget.solve(model, **cut.parameters)
         if status == cp_model.INFEASIBLE:
-            break
+            continue
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None  # a least not proven is no basis for a reading
-        found = soft.paths(solver)
-        least = sum(solver.boolean_value(b) for b in soft.broken)
-    soft.model.add(sum(soft.broken) <= least + SLACK)
-    return soft, found, least
+        cut.model.add(sum(cut.wrong.values()) <= least + SLACK)
+        return cut, cut.paths(solver), least
+    return None
 
 
 #: Partial sums followed per node by :func:`_consistent_paths` …
@@ -285,8 +312,8 @@ def _consistent_paths(row: Row, eq: Equation) -> list[tuple[int, ...]] | None:
     start = 0
     for side, sign in ((eq.left, 1), (eq.right, -1)):
         for c in side:
-            if isinstance(c, int):
-                start += sign * c
+            if isinstance(c, int | Known):
+                start += sign * (c if isinstance(c, int) else c.value)
             else:
                 weight[c[1]] += sign
     into = defaultdict(list)
@@ -364,7 +391,7 @@ def unsettled(
         model.add_bool_or(
             [lit for key in open_keys for lit in cut.not_path(model, key, found[key])]
         )
-        status, solver = budget.solve(model)
+        status, solver = budget.solve(model, **cut.parameters)
         if status == cp_model.INFEASIBLE:
             return others, set()
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -386,7 +413,7 @@ def readings(
     for path in seen:
         model.add_bool_or(cut.not_path(model, key, path))
     while len(seen) < limit:
-        status, solver = budget.solve(model)
+        status, solver = budget.solve(model, **cut.parameters)
         if status == cp_model.INFEASIBLE:
             return seen, True
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -18,9 +18,10 @@ model and the questions asked of OR-Tools CP-SAT are in :mod:`.cut_model`: one s
 when every rule can hold, one whole-table question "does any row read otherwise?", and
 candidates only for the rows that do.  A row is settled only when no whole-table solution
 gives it other values, otherwise it is ambiguous and its readings are reported.  When no
-split satisfies all rules — a published total that is really wrong — every split breaking
-at most one rule more than the fewest possible counts as a reading (a mis-cut can repair
-a published error by chance), and a row is taken only when they all agree on it; it then
+split satisfies all rules — a published number that is really wrong — the splits that
+explain the page with the fewest cells printed wrong are its readings (counted in cells,
+not in broken rules: one typo in a total breaks its row and its column), and a row is
+taken only when they all agree on it; it then
 says which rules do not hold, so ``check`` reports the published error and the reader
 knows the split was not confirmed.  Rows no rule ties (table 二) are listed without a
 solver.
@@ -374,13 +375,13 @@ def _solve_model(pending: list[_Open], rows, fmt: Format, budget: list, later: l
             continue
         if any(c[0] not in by_key and known.get(c) is None for c in cells):
             continue  # a blank or unread cell: the rule cannot be evaluated
-        from reportgen.importer.cut_model import Equation
+        from reportgen.importer.cut_model import Equation, Known
 
         equations.append(
             Equation(
                 rule.name,
-                [c if c[0] in by_key else known[c] for c in rule.left],
-                [c if c[0] in by_key else known[c] for c in rule.right],
+                [c if c[0] in by_key else Known(c, known[c]) for c in rule.left],
+                [c if c[0] in by_key else Known(c, known[c]) for c in rule.right],
             )
         )
     for keys, group_equations in _linked(list(by_key), equations):
@@ -504,7 +505,7 @@ def _ambiguous(p: _Open, seen: list, complete: bool, least: int, fmt: Format) ->
     rules_said = (
         "都符合勾稽关系"
         if not least
-        else f"违反的勾稽关系不超过 {least + _slack()} 条（最少 {least} 条）"
+        else f"都只需原文有 {least}{f'～{least + _slack()}' if _slack() else ''} 个数字印错"
     )
     row.reason = (
         f"数字连在一起（{' '.join(p.texts)}），全表有 {len(seen)} 种拆法{more}{rules_said}："
@@ -526,7 +527,7 @@ def _settle(
         row.reason += (
             "；没有一种拆法能让全部勾稽关系成立（原文数字有误），按这种拆法（"
             + "、".join(broken)
-            + "）不成立；违反最少或只多违反 1 条的拆法中只有这一种，请核对原文"
+            + "）不成立；能用最少几个印错的数字解释原文的拆法只有这一种，请核对原文"
         )
 
 
