@@ -115,8 +115,6 @@ class CutModel:
                 own[next(iter(inside))].append(i)
         #: equation index → the literal "this rule is broken" (soft model)
         self.broken: list = [None] * len(equations)
-        #: equation index → whether some cut of its row satisfies it (rules within a row)
-        self.holds: dict[int, bool] = {}
         #: solver settings for the questions asked of this model
         self.parameters: dict = {}
         #: cell → the literal "this cell is printed wrong" (see :func:`_fewest_wrong`)
@@ -128,7 +126,6 @@ class CutModel:
             paths = _consistent_paths(self.rows[key], equations[i])
             if paths is None:
                 continue
-            self.holds[i] = bool(paths)
             explicit.add(i)
             self._explicit(key, paths, i, soft)
         for i, eq in enumerate(equations):
