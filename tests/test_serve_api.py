@@ -454,8 +454,7 @@ def test_explained_warnings_of_the_file_stay_explained(folder):
     """A report file's ``acknowledged:`` entries survive editing in the form and are shown
     as explained, with their reason."""
     text = SAMPLE.read_text(encoding="utf-8") + (
-        "acknowledged:\n"
-        "  - {rule: X-4, where: sections.problems, reason: 本年度无需报告的问题}\n"
+        "acknowledged:\n  - {rule: X-4, where: sections.problems, reason: 本年度无需报告的问题}\n"
     )
     (folder / "a.yaml").write_text(text, encoding="utf-8")
     c = client(folder)

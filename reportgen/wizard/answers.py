@@ -55,6 +55,7 @@ def draft_path_for(target: str | Path) -> Path:
 #: The explained warnings of an edited report file (``acknowledged:``), carried over unchanged.
 ACKNOWLEDGED = "acknowledged"
 
+
 class AnswerStore:
     """Answers by key (see :mod:`reportgen.wizard.questions`), saved as they come."""
 
