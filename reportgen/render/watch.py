@@ -3,7 +3,8 @@
 The point is the edit loop: the clerk (or whoever writes the report) keeps the PDF open
 next to the editor and sees each change a moment after saving.  Everything slow is paid
 once: WeasyPrint, the fonts and the templates stay loaded in this process
-(:mod:`reportgen.render.weasy`), so a rebuild costs only the typesetting itself.
+(:mod:`reportgen.render.weasy`), so a rebuild costs only the typesetting itself, and the
+garbage collection after a document runs once the result is printed.
 
 Saving is detected by polling the file's size, modification time and inode (a few
 ``stat`` calls a second, no extra dependency, works on network drives where change
@@ -19,6 +20,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from reportgen.render import weasy
 from reportgen.render.build import BuildOptions, FileResult, build_file, output_paths
 
 #: How often the file is looked at, and how long it must stay unchanged before a rebuild.
@@ -66,8 +68,10 @@ def watch(
             if _stamp(watched) != current:
                 continue  # still being written
             started = time.perf_counter()
-            result = build_file(name, targets, options)
+            with weasy.collection_deferred():
+                result = build_file(name, targets, options)
             report(result, time.perf_counter() - started)
+            weasy.collect_pending()  # while the clerk looks at the result
             built += 1
             last = current
             continue

@@ -226,6 +226,9 @@ def create_app(config: ServeConfig):
             return JSONResponse({"ok": True})
 
     def build(data: dict[str, Any]) -> Response:
+        from starlette.background import BackgroundTask
+
+        from reportgen.render import weasy
         from reportgen.render.build import BuildOptions, build_file, output_paths
 
         fmt = data.get("format")
@@ -245,16 +248,21 @@ def create_app(config: ServeConfig):
                 formats=(fmt,), previous=Path(previous) if editing.previous else None
             )
             targets = output_paths([str(editing.target)], options)[str(editing.target)]
-        built = build_file(str(editing.target), targets, options)
+        with weasy.collection_deferred():
+            built = build_file(str(editing.target), targets, options)
+        collect = BackgroundTask(weasy.collect_pending)  # once the answer is sent
         if not built.ok:
             return JSONResponse(
-                {**result, "error": built.message or "生成失败", "hint": None}, status_code=422
+                {**result, "error": built.message or "生成失败", "hint": None},
+                status_code=422,
+                background=collect,
             )
         target = targets[fmt]
         return Response(
             target.read_bytes(),
             media_type=DOWNLOADS[fmt],
             headers={"content-disposition": f"attachment; filename*=UTF-8''{quote(target.name)}"},
+            background=collect,
         )
 
     async def preview(request: Request) -> Response:
