@@ -47,6 +47,7 @@ from __future__ import annotations
 import contextlib
 import ctypes.util
 import gc
+import operator
 import os
 import re
 import subprocess
@@ -436,6 +437,9 @@ LINE_BREAK_STYLE = (
     "word_break",
     "word_spacing",
 )
+#: A style's :data:`LINE_BREAK_STYLE` values as a tuple, read in one C call (the key of
+#: every remembered line break and drawn text box is built with it).
+line_break_values = operator.itemgetter(*LINE_BREAK_STYLE)
 _LINE_BREAKS_KEPT = 8_000  # ~750 bytes each: at most ~6 MB
 
 
@@ -470,7 +474,7 @@ def _remember_line_breaks() -> None:
                 justification_spacing,
                 is_line_start,
                 minimum,
-                *(style[name] for name in LINE_BREAK_STYLE),
+                *line_break_values(style),
             )
             known = style.font_config.__dict__.setdefault("reportgen_line_breaks", {})
             answer = known.get(key)

@@ -177,7 +177,7 @@ def _key(textbox):
         textbox.text,
         layout.text,
         layout.justification_spacing,
-        *(style[name] for name in weasy.LINE_BREAK_STYLE),
+        *weasy.line_break_values(style),
     )
 
 
