@@ -15,7 +15,9 @@ Needs ``pip install typst`` (benchmark only).  Prints:
   does (best, median, worst), wall-clock and CPU time until the PDF is there
   (``time.process_time``: less affected by other work on a shared machine); then the CPU
   time of the garbage collection that follows each document while the result is shown,
-  and of both together.  ``--warm-only`` skips the cold and batch parts.
+  and of both together; once for the same report again and again, once with a figure
+  in the text changed before each document.  ``--warm-only`` skips the cold and batch
+  parts.
 * **--ab** (only this): in one process, WeasyPrint and pydyf as released
   (``weasy.as_released()``) against reportgen's patches, alternated run by run, wall and
   CPU time with their spread and the per-pair saving.  With several reports the runs go
@@ -75,24 +77,36 @@ def cold(report: Path, runs: int) -> dict[str, list[float]]:
     return times
 
 
-def warm(report: Path, runs: int) -> dict[str, list[float]]:
+def warm(report: Path, runs: int, edits: bool = False) -> dict[str, list[float]]:
     """Each warm typesetting of ``report`` as the edit loop does it (``build --watch``).
 
     ``wall``/``cpu``: until the PDF bytes are there (what the clerk waits for);
     ``collect``: CPU of the garbage collection run afterwards, while the result is shown;
-    ``total``: CPU of both.
+    ``total``: CPU of both.  With ``edits`` every document differs from the one before
+    (a number in the last section's text changes, as when the clerk corrects a figure).
     """
+    import dataclasses
+
     from reportgen.render import weasy
     from reportgen.render.pdf import html_to_pdf, print_html
     from reportgen.validate import check_file
 
-    page = print_html(check_file(report).report)
-    html_to_pdf(page)
+    checked = check_file(report).report
+
+    def page(run: int) -> str:
+        if not edits:
+            return print_html(checked)
+        last = list(checked.sections)[-1]
+        sections = {**checked.sections, last: f"{checked.sections[last]}（第{run}次修改）"}
+        return print_html(dataclasses.replace(checked, sections=sections))
+
+    html_to_pdf(page(0))
     seen: dict[str, list[float]] = {"wall": [], "cpu": [], "collect": [], "total": []}
-    for _ in range(runs):
+    for run in range(1, runs + 1):
+        html = page(run)
         start, cpu = time.perf_counter(), time.process_time()
         with weasy.collection_deferred():
-            html_to_pdf(page)
+            html_to_pdf(html)
         seen["wall"].append(time.perf_counter() - start)
         seen["cpu"].append(time.process_time() - cpu)
         collected = time.process_time()
@@ -236,11 +250,12 @@ def batch(report: Path, count: int) -> None:
 
 
 def _print_warm(report: Path, runs: int) -> None:
-    seen = warm(report, runs)
-    print(f"warm PDF: {_spread(seen['wall'])} (goal <= {GOALS['warm']}s)")
-    print(f"  CPU until the PDF is there: {_spread(seen['cpu'])}")
-    print(f"  collection after it, while idle: CPU {_spread(seen['collect'])}")
-    print(f"  CPU a document with the collection: {_spread(seen['total'])}")
+    for edits, name in ((False, "the same report again"), (True, "one figure changed each time")):
+        seen = warm(report, runs, edits)
+        print(f"warm PDF, {name}: {_spread(seen['wall'])} (goal <= {GOALS['warm']}s)")
+        print(f"  CPU until the PDF is there: {_spread(seen['cpu'])}")
+        print(f"  collection after it, while idle: CPU {_spread(seen['collect'])}")
+        print(f"  CPU a document with the collection: {_spread(seen['total'])}")
 
 
 def main() -> None:
