@@ -83,7 +83,7 @@ def warm(report: Path, runs: int, edits: bool = False) -> dict[str, list[float]]
     ``wall``/``cpu``: until the PDF bytes are there (what the clerk waits for);
     ``collect``: CPU of the garbage collection run afterwards, while the result is shown;
     ``total``: CPU of both.  With ``edits`` every document differs from the one before
-    (a number in the last section's text changes, as when the clerk corrects a figure).
+    (a number in the longest section's text changes, as when the clerk corrects a figure).
     """
     import dataclasses
 
@@ -96,8 +96,8 @@ def warm(report: Path, runs: int, edits: bool = False) -> dict[str, list[float]]
     def page(run: int) -> str:
         if not edits:
             return print_html(checked)
-        last = list(checked.sections)[-1]
-        sections = {**checked.sections, last: f"{checked.sections[last]}（第{run}次修改）"}
+        edited = max(checked.sections, key=lambda key: len(checked.sections[key]))
+        sections = {**checked.sections, edited: f"{checked.sections[edited]}（第{run}次修改）"}
         return print_html(dataclasses.replace(checked, sections=sections))
 
     html_to_pdf(page(0))
