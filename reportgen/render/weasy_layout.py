@@ -129,17 +129,16 @@ def _quick_avoid_collisions(original, boxes):
         )
 
         position_x = max_left_bound
-        if box.style["float"] == "none":
-            if containing_block.style["direction"] == "rtl":
-                if isinstance(box, boxes.LineBox):
-                    position_x = max_right_bound
-                elif box.is_table_wrapper:
-                    position_x = max_right_bound - box_width
-                else:
-                    assert isinstance(
-                        box, boxes.BlockReplacedBox
-                    ) or box.establishes_formatting_context()
-                    position_x = max_right_bound - box_width
+        if box.style["float"] == "none" and containing_block.style["direction"] == "rtl":
+            if isinstance(box, boxes.LineBox):
+                position_x = max_right_bound
+            elif box.is_table_wrapper:
+                position_x = max_right_bound - box_width
+            else:
+                assert (
+                    isinstance(box, boxes.BlockReplacedBox) or box.establishes_formatting_context()
+                )
+                position_x = max_right_bound - box_width
 
         available_width = max_right_bound - max_left_bound
 
@@ -188,9 +187,40 @@ def _quick_radii(percentage, initial_values):
     return resolve_radii_percentages
 
 
+def _quick_box_backgrounds(original, radii, get_color):
+    def layout_box_backgrounds(page, box, get_image_from_uri, layout_children=True, style=None):
+        if style is not None or box is page:
+            return original(page, box, get_image_from_uri, layout_children, style)
+        radii(box)
+        if layout_children:
+            for child in box.all_children():
+                layout_box_backgrounds(page, child, get_image_from_uri)
+        style = box.style
+        if (
+            style["border_image_source"][0] == "none"
+            and style["mask_border_source"][0] == "none"
+            and not style["box_shadow"]
+        ):
+            if style["visibility"] == "hidden":
+                box.background = None
+                return None
+            if (
+                not any(type_ == "url" or value for type_, value in style["background_image"])
+                and get_color(style, "background_color").alpha == 0
+            ):
+                box.background = None
+                return None
+        # something to lay out: the original, for this box alone (setting the radii
+        # again gives the same values)
+        return original(page, box, get_image_from_uri, False)
+
+    return layout_box_backgrounds
+
+
 def install() -> None:
     """Install the quick paths where WeasyPrint 70 defines and calls the functions."""
     from weasyprint.css.properties import INITIAL_VALUES
+    from weasyprint.draw.color import get_color
     from weasyprint.formatting_structure import boxes
     from weasyprint.layout import background, block, inline, percent
     from weasyprint.layout import float as floats
@@ -208,3 +238,6 @@ def install() -> None:
     radii = _quick_radii(percent.percentage, INITIAL_VALUES)
     for module in (percent, background):
         weasy._patch(module, "resolve_radii_percentages", radii)
+
+    box_backgrounds = _quick_box_backgrounds(background.layout_box_backgrounds, radii, get_color)
+    weasy._patch(background, "layout_box_backgrounds", box_backgrounds)
