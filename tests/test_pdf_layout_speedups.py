@@ -81,6 +81,20 @@ def test_layout_quick_paths_keep_crafted_pages_byte_identical(name, typeset_both
     assert first == released and again == released
 
 
+@pytest.mark.parametrize("year", [2019, 2025])
+def test_layout_quick_paths_keep_the_reports_byte_identical(year, typeset_both_ways, write_report):
+    """Both formats of the test report (table 三 pushed to the next page, its first
+    layout discarded), through the print page as ``build`` typesets it."""
+    from conftest import report_text
+
+    from reportgen.render.pdf import print_html
+    from reportgen.validate import check_file
+
+    page = print_html(check_file(write_report(report_text(year))).report)
+    released, first, again = typeset_both_ways(page)
+    assert first == released and again == released
+
+
 def test_strut_key_lists_what_weasyprint_prints():
     """The properties whose objects name a remembered strut key are the ones
     ``_font_style_cache_key`` prints, size and line height included."""

@@ -31,6 +31,7 @@ Installed by :func:`reportgen.render.weasy.load` for WeasyPrint 70.x only; each 
 
 from __future__ import annotations
 
+import operator
 import threading
 
 #: the fourteen font properties and then the two sizes ``_font_style_cache_key`` prints
@@ -74,10 +75,12 @@ def forget() -> None:
 
 
 def _quick_strut(original, cache_key):
+    key_values = operator.itemgetter(*STRUT_KEY_STYLE)  # style[name] for each, in C
+
     def strut(style):
         if style["font_size"] == 0:
             return original(style)
-        values = tuple([style[name] for name in STRUT_KEY_STYLE])
+        values = key_values(style)
         ids = tuple(map(id, values))
         entry = _strut_keys.get(ids)
         if entry is None:
