@@ -66,3 +66,26 @@ def write_report(tmp_path):
         return path
 
     return write
+
+
+@pytest.fixture
+def typeset_both_ways():
+    """Typeset a page (or a page body) as WeasyPrint is released and patched (nothing
+    remembered, then everything), with one document identifier: the three PDFs' bytes."""
+    import hashlib
+
+    from reportgen.render import weasy
+    from reportgen.render.pdf import html_to_pdf
+
+    def typeset(body: str) -> tuple[bytes, bytes, bytes]:
+        page = body
+        if not body.startswith("<!DOCTYPE"):
+            page = f"<!DOCTYPE html><html lang='zh-CN'><body>{body}</body></html>"
+        same_id = hashlib.sha256(page.encode()).hexdigest()[:32].encode()
+        weasy.load()
+        with weasy.as_released():
+            released = html_to_pdf(page, identifier=same_id)
+        weasy.forget()
+        return released, *(html_to_pdf(page, identifier=same_id) for _ in range(2))
+
+    return typeset

@@ -152,10 +152,11 @@ def load():
         _quick_undeclared_values()
         _quick_box_lengths()
         _remembered_character_runs()
-        from reportgen.render import weasy_tables, weasy_text
+        from reportgen.render import weasy_layout, weasy_tables, weasy_text
 
         weasy_text.install()
         weasy_tables.install()
+        weasy_layout.install()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     # WeasyPrint's import-time objects live as long as the process: keep them out of
@@ -378,7 +379,7 @@ def forget() -> None:
     font subsets): the next document costs what a first one does (for benchmarks)."""
     import pydyf
 
-    from reportgen.render import pdf
+    from reportgen.render import pdf, weasy_layout
 
     if "font_config" in _state:
         _state["font_config"].__dict__.pop("reportgen_line_breaks", None)
@@ -390,6 +391,7 @@ def forget() -> None:
             remembering._size = 0
     with pdf._SUBSETS_LOCK:
         pdf._SUBSETS.clear()
+    weasy_layout.forget()
 
 
 def lasting_font_data(data: object) -> int | None:
