@@ -91,7 +91,7 @@ PAGES = {
     "tags-and-names": (
         "<h1 id='top'>标题 (一)</h1><h2 id='a\\\\b'>back\\slash</h2>"
         "<h3 id='c(d)'>paren (x)</h3><h5 id='e(f'>open (</h5><h6 id='g)h'>close )</h6>"
-        "<h4 id='非'>非 ASCII</h4>"
+        "<h4 id='非'>非 ASCII</h4><h2>no id</h2><p id='plain'>anchor only</p>"
         "<p><a href='#top'>link (top)</a> <a href='#c(d)'>paren</a>"
         " <a href='https://example.org/a(b)'>out</a></p>"
         "<ul><li>one<ul><li>nested</li></ul></li><li style='list-style: none'>two</li></ul>"
@@ -103,6 +103,9 @@ PAGES = {
         "<div style='transform: rotate(10deg)'>turned 0</div>"
         "<div style='position: relative; z-index: 2; opacity: 0.7'>above 0</div>"
         "<p style='letter-spacing: 0.123px; word-spacing: 1.005px'>0.1 2.5 3</p>"
+        "<form><input value='x'> <select><option>o</option></select> <button>b</button>"
+        "<textarea>t</textarea></form><p style='bookmark-label: \"label\"'>no level</p>"
+        "<a href='#top'><span>in link <b>bold</b></span></a>"
     ),
 }
 
@@ -151,11 +154,13 @@ def test_drawing_patches_keep_test_reports_byte_identical(tmp_path, year):
 
 def _installed():
     import pydyf
-    from weasyprint import draw
+    from weasyprint import anchors, document, draw
     from weasyprint.draw import border
     from weasyprint.pdf import stream, tags
 
     return (
+        anchors.gather_anchors,
+        document.gather_anchors,
         pydyf._to_bytes,
         stream.Stream.set_color,
         draw.draw_collapsed_borders,
@@ -296,3 +301,30 @@ def test_the_copied_code_is_the_code_that_was_read():
     with weasy.as_released():
         seen = {name: _fingerprint(name) for name in READ}
     assert seen == READ
+
+
+def test_form_fields_are_gathered_as_released():
+    """With WeasyPrint's own ``pdf_forms`` (reportgen does not ask for it), the fields
+    the quick ``gather_anchors`` hands to WeasyPrint still become the same PDF fields."""
+    weasyprint = weasy.load()
+    page = (
+        "<html lang='en'><body><form><p>name <input name='n' value='x'></p>"
+        "<div><select name='s'><option>o</option></select>"
+        "<textarea name='t'>t</textarea></div></form><p><input type='checkbox'></p>"
+        "</body></html>"
+    )
+
+    def typeset() -> bytes:
+        return weasyprint.HTML(string=page).write_pdf(
+            pdf_forms=True, pdf_identifier=b"0" * 32, font_config=weasy.font_config()
+        )
+
+    with weasy.as_released():
+        released = typeset()
+    weasy.forget()
+    import io
+
+    from pypdf import PdfReader
+
+    assert typeset() == released
+    assert "/AcroForm" in PdfReader(io.BytesIO(released)).trailer["/Root"]

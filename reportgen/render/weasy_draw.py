@@ -86,15 +86,22 @@ def _quick_to_bytes(original, dictionary_class, array_class, string_class):
         if cls is int:
             return b"%d" % item
         if cls is dictionary_class:
-            return (
-                b"<<"
-                + b"".join(
-                    [b"/" + to_bytes(key) + b" " + to_bytes(value) for key, value in item.items()]
-                )
-                + b">>"
-            )
+            # b"/" + _to_bytes(key) + b" " + _to_bytes(value) for each entry, the
+            # usual names and values (str, bytes) formatted here
+            parts = []
+            for key, value in item.items():
+                key = key.encode("ascii") if key.__class__ is str else to_bytes(key)
+                kind = value.__class__
+                if kind is str:
+                    value = value.encode("ascii")
+                elif kind is not bytes:
+                    value = to_bytes(value)
+                parts.append(b"/" + key + b" " + value)
+            return b"<<" + b"".join(parts) + b">>"
         if cls is array_class:
-            return b"[" + b" ".join(to_bytes(child) for child in item) + b"]"
+            return (
+                b"[" + b" ".join([c if c.__class__ is bytes else to_bytes(c) for c in item]) + b"]"
+            )
         if cls is string_class:
             try:
                 text = to_bytes(item.string)
