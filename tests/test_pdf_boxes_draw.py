@@ -281,6 +281,8 @@ READ = {
     "pydyf:Stream.set_color_rgb": "c64335d569ba",
     "pydyf:Stream.begin_marked_content": "4348260a8eb6",
     "pydyf:Stream.end_marked_content": "8a54f4f87e2a",
+    "tinycss2.color4:Color.to": "815384a1ac59",
+    "tinycss2.color4:Color.__iter__": "12848a7276f5",
 }
 
 

@@ -39,6 +39,11 @@ from __future__ import annotations
 
 import operator
 
+import pydyf
+from weasyprint import draw
+from weasyprint.formatting_structure import boxes
+from weasyprint.stacking import StackingContext
+
 _FLOATS_KEPT = 8_192  # texts of floats (a few hundred bytes each at most: ~1 MB)
 _COLOURS_KEPT = 1_024  # colour operators
 _floats: dict[float, bytes] = {}
@@ -173,7 +178,7 @@ def _solid_line(stream, x1, y1, x2, y2, thickness, color):
     assert x1 == x2 or y1 == y2  # as draw_line
     tagged = stream._tags is not None
     if tagged:
-        _PYDYF_STREAM.begin_marked_content(stream, "Artifact")
+        pydyf.Stream.begin_marked_content(stream, "Artifact")
     stream.push_state()
     stream.push_state()
     stream.set_color(color, stroke=True)
@@ -184,15 +189,12 @@ def _solid_line(stream, x1, y1, x2, y2, thickness, color):
     stream.pop_state()
     stream.pop_state()
     if tagged:
-        _PYDYF_STREAM.end_marked_content(stream)
-
-
-_PYDYF_STREAM = None  # pydyf.Stream, set by install()
+        pydyf.Stream.end_marked_content(stream)
 
 
 def draw_collapsed_borders(stream, table):
     """Draw borders of table cells when they collapse."""
-    from weasyprint.draw import draw_line, styled_color
+    draw_line, styled_color = draw.draw_line, draw.styled_color  # reportgen: its globals
 
     row_heights = [row.height for row_group in table.children for row in row_group.children]
     column_widths = table.column_widths
@@ -310,11 +312,6 @@ def draw_collapsed_borders(stream, table):
 def draw_inline_level(stream, page, box, offset_x=0, text_overflow="clip", block_ellipsis="none"):
     """WeasyPrint 70.0's ``draw_inline_level``, each text box marked without a
     context manager (the calls of ``Stream.marked``, marked ``reportgen``)."""
-    import pydyf
-    from weasyprint import draw
-    from weasyprint.formatting_structure import boxes
-    from weasyprint.stacking import StackingContext
-
     if isinstance(box, StackingContext):
         stacking_context = box
         allowed_boxes = (boxes.InlineBlockBox, boxes.InlineFlexBox, boxes.InlineGridBox)
@@ -373,8 +370,6 @@ def _quick_draw_outline(original):
     does the same for every child that is a ``Box``.  A box whose outline width is 0
     draws nothing: its children are walked without reading the rest.
     """
-    from weasyprint.formatting_structure import boxes
-
     box_class = boxes.Box
 
     def draw_outline(stream, box):
@@ -390,17 +385,12 @@ def _quick_draw_outline(original):
 
 def install() -> None:
     """Install the patches above where WeasyPrint 70 and pydyf 0.13 define and call them."""
-    global _PYDYF_STREAM
-
-    import pydyf
     from tinycss2 import color4, color5
-    from weasyprint import draw
     from weasyprint.draw import border
     from weasyprint.pdf import stream
 
     from reportgen.render import weasy
 
-    _PYDYF_STREAM = pydyf.Stream
     weasy._patch(
         pydyf,
         "_to_bytes",
