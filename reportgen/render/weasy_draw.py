@@ -6,8 +6,7 @@ What a warm document spends in drawing and writing is mostly small, repeated wor
 * **Collapsed borders.**  Every segment of a table's collapsed-border grid (~750 a
   document) is drawn inside three context managers (an artifact, a saved state, and
   ``draw_line``'s own saved state).  :func:`draw_collapsed_borders` is WeasyPrint
-  70.0's own (BSD licence, © Simon Sapin, Guillaume Ayoub and contributors;
-  ``weasyprint/draw/__init__.py``) with two changes, marked ``reportgen``: a *solid*
+  70.0's own with two changes, marked ``reportgen``: a *solid*
   segment is written by :func:`_solid_line`, which makes the very calls those context
   managers and ``draw_line`` make for a solid line, in the same order (every other
   style goes to ``draw_line`` as before); and the half widths of the neighbouring
@@ -28,10 +27,16 @@ What a warm document spends in drawing and writing is mostly small, repeated wor
   with ``_to_bytes`` (~40 000 calls a document): bytes, ``str`` and ``int`` now take one
   type test each, and a float's text, which depends on its value alone, is remembered
   (:data:`_FLOATS_KEPT` entries).  Dictionaries and arrays embedded in others are
-  formatted with the same expressions as ``Dictionary.data`` and ``Array.data``.
+  formatted with the same expressions as ``Dictionary.data`` and ``Array.data``, and a
+  string with nothing to escape skips ``String.data``'s ``re.sub``.
+
+The two copied functions, :func:`draw_collapsed_borders` and
+:func:`draw_inline_level`, are WeasyPrint 70.0's (``weasyprint/draw/__init__.py``, BSD
+licence, © Simon Sapin, Guillaume Ayoub and contributors), whole, with the changed
+lines marked ``reportgen``.
 
 Installed by :func:`reportgen.render.weasy.load` for WeasyPrint 70.x and pydyf 0.13.x;
-:func:`forget` drops what is remembered.
+:func:`forget` (called by ``weasy.forget()``) drops what is remembered.
 """
 
 # ruff: noqa: SIM108 (the functions copied from WeasyPrint keep their own form)
