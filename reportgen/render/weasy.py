@@ -152,11 +152,8 @@ def load():
         _quick_undeclared_values()
         _quick_box_lengths()
         _remembered_character_runs()
-        from reportgen.render import weasy_layout, weasy_tables, weasy_text
-
-        weasy_text.install()
-        weasy_tables.install()
-        weasy_layout.install()
+        for module in _patch_modules():
+            module.install()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     # WeasyPrint's import-time objects live as long as the process: keep them out of
@@ -216,6 +213,20 @@ def _share_font_data() -> None:
 # typeset a page without them: ``tests/test_pdf_speedups.py`` compares the bytes.
 
 _PATCHES: list[tuple[object, str, object, object]] = []
+
+
+#: The modules of ``reportgen.render`` whose ``install()`` patches WeasyPrint 70 (through
+#: :func:`_patch`) and whose ``forget()``, where they have one, drops what they remember.
+PATCH_MODULES = ("weasy_text", "weasy_tables", "weasy_layout", "weasy_draw", "weasy_boxes")
+
+
+def _patch_modules(loaded_only: bool = False) -> list:
+    import importlib
+
+    names = [f"reportgen.render.{name}" for name in PATCH_MODULES]
+    if loaded_only:
+        return [sys.modules[name] for name in names if name in sys.modules]
+    return [importlib.import_module(name) for name in names]
 
 
 def _patchable() -> bool:
@@ -379,7 +390,7 @@ def forget() -> None:
     font subsets): the next document costs what a first one does (for benchmarks)."""
     import pydyf
 
-    from reportgen.render import pdf, weasy_layout
+    from reportgen.render import pdf
 
     if "font_config" in _state:
         _state["font_config"].__dict__.pop("reportgen_line_breaks", None)
@@ -391,7 +402,8 @@ def forget() -> None:
             remembering._size = 0
     with pdf._SUBSETS_LOCK:
         pdf._SUBSETS.clear()
-    weasy_layout.forget()
+    for module in _patch_modules(loaded_only=True):
+        getattr(module, "forget", lambda: None)()
 
 
 def lasting_font_data(data: object) -> int | None:
