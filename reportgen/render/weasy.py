@@ -149,10 +149,11 @@ def load():
         _quick_undeclared_values()
         _quick_box_lengths()
         _remembered_character_runs()
-        from reportgen.render import weasy_tables, weasy_text
+        from reportgen.render import weasy_cascade, weasy_tables, weasy_text
 
         weasy_text.install()
         weasy_tables.install()
+        weasy_cascade.install()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     # WeasyPrint's import-time objects live as long as the process: keep them out of
