@@ -66,3 +66,20 @@ def write_report(tmp_path):
         return path
 
     return write
+
+
+def typeset_released_and_patched(page: str) -> tuple[bytes, bytes, bytes]:
+    """``page`` typeset as WeasyPrint and pydyf are released, then patched twice (nothing
+    remembered from earlier documents, then everything), with one document identifier."""
+    import hashlib
+
+    from reportgen.render import weasy
+    from reportgen.render.pdf import html_to_pdf
+
+    same_id = hashlib.sha256(page.encode()).hexdigest()[:32].encode()
+    weasy.load()
+    with weasy.as_released():
+        released = html_to_pdf(page, identifier=same_id)
+    weasy.forget()
+    first, again = (html_to_pdf(page, identifier=same_id) for _ in range(2))
+    return released, first, again

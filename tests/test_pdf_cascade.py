@@ -14,12 +14,12 @@ every style of every element and pseudo-element is compared as well.
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
+from conftest import report_text, typeset_released_and_patched
 
 from reportgen.render import weasy
-from reportgen.render.pdf import html_to_pdf
+from reportgen.render.pdf import print_html
+from reportgen.validate import check_file
 
 PAGES = {
     "pseudo": (
@@ -84,13 +84,14 @@ def _page(name: str) -> str:
 
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_cascade_patches_keep_crafted_pages_byte_identical(name):
-    page = _page(name)
-    same_id = hashlib.sha256(page.encode()).hexdigest()[:32].encode()
-    weasy.load()
-    with weasy.as_released():
-        released = html_to_pdf(page, identifier=same_id)
-    weasy.forget()
-    first, again = (html_to_pdf(page, identifier=same_id) for _ in range(2))
+    released, first, again = typeset_released_and_patched(_page(name))
+    assert first == released and again == released
+
+
+@pytest.mark.parametrize("year", [2019, 2025])
+def test_cascade_patches_keep_the_test_reports_byte_identical(year, write_report):
+    page = print_html(check_file(write_report(report_text(year))).report)
+    released, first, again = typeset_released_and_patched(page)
     assert first == released and again == released
 
 
