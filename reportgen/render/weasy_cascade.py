@@ -94,8 +94,8 @@ def _cascade(style: dict, rules) -> dict:
     return style
 
 
-def _declares_anchor(rules) -> bool:
-    return any(name == "anchor" for *_, declarations in rules for name, _, _ in declarations)
+def _declares_anchor(declarations) -> bool:
+    return any(name == "anchor" for name, _, _ in declarations)
 
 
 def style_for_init(self, html, sheets, presentational_hints, font_config, target_collector):
@@ -126,6 +126,8 @@ def style_for_init(self, html, sheets, presentational_hints, font_config, target
 
     # reportgen: the rules matched for each pseudo-element, in matching order
     pending = {}
+    anchored = set()  # pseudo-elements whose rules declare an anchor
+    anchor_rules = {}  # id(declarations) -> whether they declare an anchor
     computed_cache = {}
     for element in html.wrapper_element.iter_subtree():
         etree_element = element.etree_element
@@ -145,6 +147,11 @@ def style_for_init(self, html, sheets, presentational_hints, font_config, target
                     own.append(rule)
                 else:
                     pending.setdefault((etree_element, pseudo_type), []).append(rule)
+                    declares = anchor_rules.get(id(declarations))
+                    if declares is None:
+                        declares = anchor_rules[id(declarations)] = _declares_anchor(declarations)
+                    if declares:
+                        anchored.add((etree_element, pseudo_type))
 
         key = (parent_id, element_declarations, tuple(selectors_keys))
         if key in computed_cache:
@@ -169,7 +176,7 @@ def style_for_init(self, html, sheets, presentational_hints, font_config, target
     computed_styles.target_collector = target_collector
     # reportgen: only pseudo-elements whose anchor is collected are made now (in the
     # original order); the others when first asked for
-    for key in [key for key, rules in pending.items() if _declares_anchor(rules)]:
+    for key in [key for key in pending if key in anchored]:
         computed_styles._make(key)
 
     self._cascaded_styles.clear()
