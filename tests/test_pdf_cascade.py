@@ -5,11 +5,15 @@ pseudo-elements of every kind (``::before``/``::after`` with counters, quotes,
 ``attr()`` and table display, ``::marker``, ``::first-line``, ``::first-letter``,
 footnote calls and markers, an anchor declared or inherited on a pseudo-element),
 elements that share a style next to ones that must not (layers, ``!important``,
-``style`` attributes, ids, ``lang``, sibling selectors, custom properties), and
-anonymous boxes (table wrappers and cells, blocks around inline text, flex items,
-propagated text decorations, a named page, custom properties).  Each is typeset as
-released and patched (nothing remembered, then again) and the bytes are compared;
-every style of every element and pseudo-element is compared as well.
+``style`` attributes, ids, ``lang``, sibling selectors, custom properties), declared
+values of every kind (colours, ``currentcolor``, relative sizes and lengths,
+percentages, ``calc()``, ``var()``, ``inherit``, ``initial``, keywords, physical and
+logical properties of one side at different weights: the quick path of
+``weasy._quick_undeclared_values``), and anonymous boxes (table wrappers and cells,
+blocks around inline text, flex items, propagated text decorations, a named page,
+custom properties).  Each is typeset as released and patched (nothing remembered,
+then again) and the bytes are compared; every style of every element and
+pseudo-element is compared as well.
 """
 
 from __future__ import annotations
@@ -62,6 +66,27 @@ PAGES = {
         * 4
         + "</table><p class='x y' id='u' lang='en'>text 0</p><p class='x y'>text 0</p>"
         "<p class='v'>政府 0</p><p class='v' dir='rtl'>مرحبا 0</p><p class='v'>政府 0</p>"
+    ),
+    "declared": (
+        "<style>"
+        ".k { color: #336699; border: 2px solid currentcolor; border-top-color: rgb(200 0 0);"
+        " font-size: larger; text-indent: 2em; letter-spacing: normal; line-height: 1.5;"
+        " font-weight: bolder; width: calc(50% - 1em); padding-left: var(--p, 3px);"
+        " margin: initial; border-left-width: thick; outline: medium dotted }"
+        ".k span { color: inherit; font-size: 0.8em; border-bottom: thin none red;"
+        " padding: 5%; vertical-align: 10% }"
+        ".k .i { background-color: inherit; margin-top: inherit; width: initial }"
+        ".r { direction: rtl; margin-left: 3px; border-right: 4px double blue }"
+        "div.r { margin-inline-end: 7px; padding-right: 2px } .r.s { margin-left: 9px }"
+        ".l { margin-left: 3px; padding-left: 1px } div.l { margin-inline-start: 9px }"
+        "div.m { margin-left: 3px; border-left: 1px solid } .m { margin-inline-start: 9px;"
+        " border-inline-start-width: 5px }"
+        ".c { margin-top: calc(1em + 2px); border-top: calc(1px + 2px) solid;"
+        " letter-spacing: calc(0.1em); font-size: calc(12px + 0.5em) }"
+        "</style>"
+        "<div class='k' style='--p: 4px'>政府 <span>信息 <b class='i'>公开</b></span> 0</div>"
+        "<div class='r'>مرحبا 0</div><div class='r s'>مرحبا 0</div><p class='r'>مرحبا</p>"
+        "<div class='l'>政府 0</div><div class='m'>政府 0</div><div class='c'>政府 0</div>"
     ),
     "anonymous": (
         "<style>@page big { size: A5 } .pg { page: big }"

@@ -636,7 +636,7 @@ def _remembered_character_runs() -> None:
 
 
 def _quick_undeclared_values() -> None:
-    """``ComputedStyle.__missing__`` with the undeclared case first (WeasyPrint 70).
+    """``ComputedStyle.__missing__`` with the plain cases first (WeasyPrint 70).
 
     For a property that is not in the element's cascaded declarations and is none of
     those the original treats specially (``float``, ``display``, ``position``,
@@ -653,6 +653,11 @@ def _quick_undeclared_values() -> None:
       applied and its result stored.  No initial value holds a math function (checked
       when the patch is installed).
 
+    A declared property that is none of those special ones (and, if physical, whose
+    logical property is not declared) with a value that is not pending (``var()``),
+    not ``inherit`` or ``initial`` and holds no math function, the original passes to
+    the property's computer function, if it has one, and stores the result.
+
     The replacement does exactly that for those properties and hands every other case,
     including an inherited value with a math function, to the original.
     """
@@ -660,6 +665,7 @@ def _quick_undeclared_values() -> None:
     from weasyprint.css.computed_values import COMPUTER_FUNCTIONS, PHYSICAL_FUNCTIONS
     from weasyprint.css.functions import check_math
     from weasyprint.css.properties import INHERITED, INITIAL_NOT_COMPUTED, INITIAL_VALUES
+    from weasyprint.css.tokens import Pending
 
     if any(check_math(value) for value in INITIAL_VALUES.values()):
         return
@@ -669,11 +675,13 @@ def _quick_undeclared_values() -> None:
     plain_inherited = frozenset(INHERITED) - special
     plain_initial = frozenset(INITIAL_VALUES) - special - frozenset(INHERITED)
     physical = frozenset(PHYSICAL_FUNCTIONS) - special
+    plain_declared = frozenset(INITIAL_VALUES) - special
     logical_keys: dict[tuple[str, str], str] = {}
 
     def __missing__(self, key):
         cascaded = self.cascaded
-        if key in cascaded:
+        declared = key in cascaded
+        if declared and key not in plain_declared:
             return original(self, key)
         if key in physical:
             direction = self["direction"]
@@ -683,6 +691,19 @@ def _quick_undeclared_values() -> None:
                 logical_keys[key, direction] = logical
             if logical in cascaded:
                 return original(self, key)
+        if declared:
+            value = cascaded[key][0]
+            if (
+                isinstance(value, Pending)
+                or value == "inherit"
+                or value == "initial"
+                or check_math(value)
+            ):
+                return original(self, key)
+            if key in COMPUTER_FUNCTIONS:
+                value = COMPUTER_FUNCTIONS[key](self, key, value)
+            self[key] = value
+            return value
         if key in plain_inherited and self.parent_style is not None:
             value = self.parent_style[key]
             if check_math(value):
