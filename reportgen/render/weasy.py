@@ -217,7 +217,14 @@ _PATCHES: list[tuple[object, str, object, object]] = []
 
 #: The modules of ``reportgen.render`` whose ``install()`` patches WeasyPrint 70 (through
 #: :func:`_patch`) and whose ``forget()``, where they have one, drops what they remember.
-PATCH_MODULES = ("weasy_text", "weasy_tables", "weasy_layout", "weasy_draw", "weasy_boxes")
+PATCH_MODULES = (
+    "weasy_text",
+    "weasy_tables",
+    "weasy_cascade",
+    "weasy_layout",
+    "weasy_draw",
+    "weasy_boxes",
+)
 
 
 def _patch_modules(loaded_only: bool = False) -> list:
@@ -655,7 +662,7 @@ def _remembered_character_runs() -> None:
 
 
 def _quick_undeclared_values() -> None:
-    """``ComputedStyle.__missing__`` with the undeclared case first (WeasyPrint 70).
+    """``ComputedStyle.__missing__`` with the plain cases first (WeasyPrint 70).
 
     For a property that is not in the element's cascaded declarations and is none of
     those the original treats specially (``float``, ``display``, ``position``,
@@ -672,6 +679,11 @@ def _quick_undeclared_values() -> None:
       applied and its result stored.  No initial value holds a math function (checked
       when the patch is installed).
 
+    A declared property that is none of those special ones (and, if physical, whose
+    logical property is not declared) with a value that is not pending (``var()``),
+    not ``inherit`` or ``initial`` and holds no math function, the original passes to
+    the property's computer function, if it has one, and stores the result.
+
     The replacement does exactly that for those properties and hands every other case,
     including an inherited value with a math function, to the original.
     """
@@ -679,6 +691,7 @@ def _quick_undeclared_values() -> None:
     from weasyprint.css.computed_values import COMPUTER_FUNCTIONS, PHYSICAL_FUNCTIONS
     from weasyprint.css.functions import check_math
     from weasyprint.css.properties import INHERITED, INITIAL_NOT_COMPUTED, INITIAL_VALUES
+    from weasyprint.css.tokens import Pending
 
     if any(check_math(value) for value in INITIAL_VALUES.values()):
         return
@@ -688,11 +701,13 @@ def _quick_undeclared_values() -> None:
     plain_inherited = frozenset(INHERITED) - special
     plain_initial = frozenset(INITIAL_VALUES) - special - frozenset(INHERITED)
     physical = frozenset(PHYSICAL_FUNCTIONS) - special
+    plain_declared = frozenset(INITIAL_VALUES) - special
     logical_keys: dict[tuple[str, str], str] = {}
 
     def __missing__(self, key):
         cascaded = self.cascaded
-        if key in cascaded:
+        declared = key in cascaded
+        if declared and key not in plain_declared:
             return original(self, key)
         if key in physical:
             direction = self["direction"]
@@ -702,6 +717,19 @@ def _quick_undeclared_values() -> None:
                 logical_keys[key, direction] = logical
             if logical in cascaded:
                 return original(self, key)
+        if declared:
+            value = cascaded[key][0]
+            if (
+                isinstance(value, Pending)
+                or value == "inherit"
+                or value == "initial"
+                or check_math(value)
+            ):
+                return original(self, key)
+            if key in COMPUTER_FUNCTIONS:
+                value = COMPUTER_FUNCTIONS[key](self, key, value)
+            self[key] = value
+            return value
         if key in plain_inherited and self.parent_style is not None:
             value = self.parent_style[key]
             if check_math(value):
