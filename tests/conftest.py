@@ -66,3 +66,21 @@ def write_report(tmp_path):
         return path
 
     return write
+
+
+def typeset_released_and_patched(page: str) -> tuple[bytes, bytes, bytes]:
+    """``page`` typeset as WeasyPrint and pydyf are released, then patched twice (first
+    with nothing remembered from earlier documents, then with everything that can be),
+    all three with the same document identifier: the bytes a speed-up must not change."""
+    import hashlib
+
+    from reportgen.render import weasy
+    from reportgen.render.pdf import html_to_pdf
+
+    same_id = hashlib.sha256(page.encode()).hexdigest()[:32].encode()
+    weasy.load()
+    with weasy.as_released():
+        released = html_to_pdf(page, identifier=same_id)
+    weasy.forget()
+    first, again = (html_to_pdf(page, identifier=same_id) for _ in range(2))
+    return released, first, again

@@ -8,12 +8,12 @@ twice (nothing remembered, then everything), and the bytes are compared.
 
 from __future__ import annotations
 
-import hashlib
 import inspect
 import re
 from pathlib import Path
 
 import pytest
+from conftest import typeset_released_and_patched
 
 from reportgen.render import weasy
 from reportgen.render.pdf import html_to_pdf
@@ -67,12 +67,7 @@ PAGES = {
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_warm_patches_keep_crafted_pages_byte_identical(name):
     page = f"<!DOCTYPE html><html lang='zh-CN'><body>{PAGES[name] * 2}</body></html>"
-    same_id = hashlib.sha256(page.encode()).hexdigest()[:32].encode()
-    weasy.load()
-    with weasy.as_released():
-        released = html_to_pdf(page, identifier=same_id)
-    weasy.forget()
-    first, again = (html_to_pdf(page, identifier=same_id) for _ in range(2))
+    released, first, again = typeset_released_and_patched(page)
     assert first == released and again == released
 
 

@@ -149,10 +149,11 @@ def load():
         _quick_undeclared_values()
         _quick_box_lengths()
         _remembered_character_runs()
-        from reportgen.render import weasy_tables, weasy_text
+        from reportgen.render import weasy_css, weasy_tables, weasy_text
 
         weasy_text.install()
         weasy_tables.install()
+        weasy_css.install()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     # WeasyPrint's import-time objects live as long as the process: keep them out of
@@ -387,6 +388,9 @@ def forget() -> None:
             remembering._size = 0
     with pdf._SUBSETS_LOCK:
         pdf._SUBSETS.clear()
+    from reportgen.render import weasy_css
+
+    weasy_css.forget()
 
 
 def lasting_font_data(data: object) -> int | None:
