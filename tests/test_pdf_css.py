@@ -61,6 +61,17 @@ PAGES = {
         " p.note::before { content: '\\2014  ' }</style>"
         f"<style>{_PAGE_RULES}</style>{_BODY}"
     ),
+    "elements": (
+        "<svg width='40' height='10'><style>rect { fill: red }</style>"
+        "<rect width='40' height='10'/></svg>"
+        "<link rel='stylesheet' href='data:text/css,h2{color:orange}'>"
+        "<link rel='alternate stylesheet' href='data:text/css,h2{color:red}'>"
+        "<link rel='icon' href='data:text/css,h2{color:red}'>"
+        "<style type='text/plain'>p { color: red }</style>"
+        "<style type='text/css; charset=utf-8' media='print, screen'>p { color: navy }</style>"
+        f"<style media='(min-width: 1mm)'>{_PAGE_RULES}</style>{_BODY}"
+        "<div><style>td { color: green }</style></div><!-- <style>p{}</style> -->"
+    ),
     "attributes": (
         "<style>td { border: 1px solid }</style>"
         + "".join(
@@ -143,7 +154,8 @@ def test_a_remembered_stylesheet_gives_the_cascade_what_a_new_parse_does():
     import tinyhtml5
     from weasyprint import CSS
 
-    tree = tinyhtml5.parse(_document(_BODY + "<p style='x'>1</p><img src='i.png'>"))
+    page = _document(_BODY + "<p style='x'>1</p><img src='i.png'>")
+    tree = tinyhtml5.parse(page, namespace_html_elements=False)
     elements = list(cssselect2.ElementWrapper.from_html_root(tree).iter_subtree())
     texts = [
         _PAGE_RULES,
@@ -289,6 +301,30 @@ def test_every_at_rule_weasyprint_handles_is_known():
         patched.parameters[k].default == p.default
         for k, p in inspect.signature(init).parameters.items()
     )
+
+
+def test_stylesheets_are_found_as_weasyprint_finds_them():
+    """``find_stylesheets`` asks the root for ``style`` and ``link`` elements and reads
+    only their ``etree_element``: the elements handed over are the ones cssselect2
+    finds whose tag is ``style`` or ``link``, in the same order."""
+    weasy.load()
+    import cssselect2
+    import tinyhtml5
+    from weasyprint import css
+
+    with weasy.as_released():
+        source = inspect.getsource(css.find_stylesheets)
+    assert "wrapper_element.query_all('style', 'link')" in source
+    assert set(re.findall(r"\bwrapper\.(\w+)", source)) == {"etree_element"}
+    assert source.count("wrapper_element") == 2  # the argument and the query
+    page = _document(PAGES["elements"] + PAGES["sheets"])
+    tree = tinyhtml5.parse(page, namespace_html_elements=False)  # as WeasyPrint parses
+    root = cssselect2.ElementWrapper.from_html_root(tree)
+    found = [w.etree_element for w in root.query_all("style", "link")]
+    mine = [f.etree_element for f in weasy_css._Root(root).query_all("style", "link")]
+    assert mine == [e for e in found if e.tag in ("style", "link")]
+    assert len(found) == len(mine) + 1  # the SVG one, which gives no stylesheet
+    assert len(mine) == 12  # three links, four styles and the five of "sheets"
 
 
 def test_the_attributes_weasyprint_reads_are_the_ones_remembered():

@@ -25,6 +25,9 @@ objects in the same order.  Everything else takes WeasyPrint's own path:
   warn again), and when the parse changed the layers, counter styles or colour profiles
   after all.
 
+Finding the ``<style>`` and ``<link>`` elements no longer wraps every element of the
+page for cssselect2 (see :class:`_Root`).
+
 ``style`` attributes (and the ``lang``/``id`` declarations WeasyPrint makes for every
 element) are parsed and validated once per text and base URL too.  The cascade only
 uses the parsed nodes to tell elements apart (elements with equal declarations share a
@@ -247,14 +250,52 @@ class _Declarations(list):
     __slots__ = ("attribute",)
 
 
+class _Found:
+    """A ``<style>`` or ``<link>`` element as ``find_stylesheets`` reads it."""
+
+    __slots__ = ("etree_element",)
+
+    def __init__(self, element) -> None:
+        self.etree_element = element
+
+
+class _Root:
+    """The document's root as ``find_stylesheets`` reads it, without the wrappers.
+
+    WeasyPrint 70's ``find_stylesheets`` asks ``query_all('style', 'link')`` and reads
+    only ``etree_element`` of what it gets; cssselect2 answers by wrapping every
+    element of the page (~1 000) to test its local name.  Only elements whose tag is
+    exactly ``style`` or ``link`` can give a stylesheet (the others, such as an SVG
+    ``style``, are read and dropped), so these are handed over, in tree order.
+    """
+
+    __slots__ = ("_wrapper",)
+
+    def __init__(self, wrapper) -> None:
+        self._wrapper = wrapper
+
+    def query_all(self, *selectors):
+        if selectors != ("style", "link"):
+            return self._wrapper.query_all(*selectors)
+        root = self._wrapper.etree_element
+        return (_Found(e) for e in root.iter() if e.tag in ("style", "link"))
+
+
 def install() -> None:
-    """Use :func:`_css_init` and the remembered attributes (WeasyPrint 70)."""
+    """Use :func:`_css_init`, :class:`_Root` and the remembered attributes (WeasyPrint 70)."""
     import tinycss2
     from weasyprint import CSS, css
 
     from reportgen.render import weasy
 
     weasy._patch(CSS, "__init__", _css_init(CSS.__dict__["__init__"]))
+    original_find = css.find_stylesheets
+
+    def find_stylesheets(wrapper_element, *args, **kwargs):
+        return original_find(_Root(wrapper_element), *args, **kwargs)
+
+    find_stylesheets.reportgen = True
+    weasy._patch(css, "find_stylesheets", find_stylesheets)
     _install_attributes(css, tinycss2)
 
 
