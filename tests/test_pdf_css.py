@@ -359,3 +359,25 @@ def test_documents_from_a_worker_thread_keep_their_bytes():
     with ThreadPoolExecutor(1) as pool:
         there = list(pool.map(lambda p: html_to_pdf(p, identifier=b"0" * 32), pages))
     assert here == released and there == released
+
+
+def test_what_is_remembered_is_bounded(monkeypatch):
+    """The oldest stylesheet goes first, by count and by text; a stylesheet parsed
+    again after it went gives the same; attribute texts are dropped when too many."""
+    weasy.load()
+    from weasyprint import CSS
+
+    weasy.forget()
+    monkeypatch.setattr(weasy_css, "_KEPT", 2)
+    texts = [f"p.c{n} {{ margin: {n}px }}" for n in range(3)]
+    for text in texts:
+        CSS(string=text)
+    assert [key[0] for key in weasy_css._sheets] == texts[1:]
+    monkeypatch.setattr(weasy_css, "_KEPT_TEXT", len(texts[0]) * 2 + 1)
+    CSS(string="p { margin: 1px; padding: 2px }")
+    assert len(weasy_css._sheets) == 1
+    monkeypatch.setattr(weasy_css, "_KEPT_ATTRIBUTES", 5)
+    page = "".join(f"<p id='i{n}' style='margin: {n}px'>{n}</p>" for n in range(8))
+    released, first, again = typeset_released_and_patched(_document(page))
+    assert first == released and again == released
+    assert 0 < len(weasy_css._attributes) <= 5

@@ -46,10 +46,12 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
-_KEPT = 64  # stylesheets remembered
-_KEPT_TEXT = 2_000_000  # characters of stylesheet text remembered, at most
-_LARGEST = 256_000  # a longer stylesheet is not remembered
-_KEPT_ATTRIBUTES = 20_000  # style attribute texts remembered (~1 KB each at most)
+# A parsed stylesheet takes ~20 times its text in memory (the print page's two: 5 KB
+# of text, 108 KB parsed); an attribute text ~1 KB.
+_KEPT = 32  # stylesheets remembered
+_KEPT_TEXT = 500_000  # characters of stylesheet text remembered (~10 MB parsed), at most
+_LARGEST = 100_000  # a longer stylesheet is not remembered
+_KEPT_ATTRIBUTES = 4_000  # attribute texts remembered (~4 MB; the print page has ~110)
 _LONGEST_ATTRIBUTE = 2_000
 
 _lock = threading.Lock()
