@@ -373,7 +373,8 @@ def _remember_compressed_streams() -> None:
 
 def forget() -> None:
     """Drop what was remembered from earlier documents (line breaks, compressed streams,
-    font subsets): the next document costs what a first one does (for benchmarks)."""
+    font subsets, parsed stylesheets): the next document costs what a first one does
+    (for benchmarks)."""
     import pydyf
 
     from reportgen.render import pdf
