@@ -220,6 +220,7 @@ _PATCHES: list[tuple[object, str, object, object]] = []
 PATCH_MODULES = (
     "weasy_text",
     "weasy_tables",
+    "weasy_css",
     "weasy_cascade",
     "weasy_layout",
     "weasy_draw",
@@ -394,7 +395,8 @@ def _remember_compressed_streams() -> None:
 
 def forget() -> None:
     """Drop what was remembered from earlier documents (line breaks, compressed streams,
-    font subsets): the next document costs what a first one does (for benchmarks)."""
+    font subsets, parsed stylesheets): the next document costs what a first one does
+    (for benchmarks)."""
     import pydyf
 
     from reportgen.render import pdf
