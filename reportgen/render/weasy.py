@@ -34,6 +34,25 @@ here; none of it changes a byte of the PDF (``tests/test_pdf_speedups.py``):
   reads are neither declared nor special: their computed value is the parent's
   (inherited) or the initial one.  These now skip the general path's string and
   ``calc()`` handling (see :func:`_quick_undeclared_values`).
+* **Stylesheets parsed again.**  Every document parsed the page's ``<style>`` elements
+  (selectors compiled, declarations validated) and every ``style`` attribute again.  A
+  stylesheet text parsed before with the same base URL and media type now reuses the
+  first parse's matcher and ``@page`` rules, and attribute texts are parsed once (see
+  :mod:`reportgen.render.weasy_css`).
+* **Styles nobody reads.**  The user-agent stylesheet matches six pseudo-elements on
+  every element (~2 650 styles a report) that box building asks for only on list items,
+  footnotes and notes; they are made when first asked for, and an element sharing
+  another's style no longer builds a cascade that is thrown away (see
+  :mod:`reportgen.render.weasy_cascade`).
+* **Lines, floats and backgrounds.**  Every line box asked where the floats are, and
+  every box had its corner radii and background worked out, though a report has no
+  floats, round corners or backgrounds; the key of each line's strut was printed from 16
+  properties ~800 times a document.  Quick paths handle these common cases with
+  WeasyPrint's own expressions (see :mod:`reportgen.render.weasy_layout`).
+* **Drawing, tagging, PDF values.**  Collapsed borders, colours, outlines, text-box
+  marks, pydyf's value formatting, tagging's page references and anchor gathering take
+  quick paths that make WeasyPrint's and pydyf's own calls or values (see
+  :mod:`reportgen.render.weasy_draw` and :mod:`reportgen.render.weasy_boxes`).
 * **Garbage collection.**  Layout allocates hundreds of thousands of short-lived objects
   and the cyclic collector ran repeatedly over WeasyPrint's own import-time objects.  Those
   are frozen once after import, the collector is paused while one document is typeset,

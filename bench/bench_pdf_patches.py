@@ -1,9 +1,10 @@
 """The saving of some of the warm-renderer patches, measured in one process (a script).
 
-    .venv/bin/python bench/bench_patch_toggle.py MODULE[,MODULE...] [REPORT.yaml] [--runs N]
+    .venv/bin/python bench/bench_pdf_patches.py MODULE[,MODULE...] [REPORT.yaml] [--runs N]
         [--parts]
 
-MODULE names modules of ``reportgen.render`` (for example ``weasy_draw,weasy_boxes``).
+MODULE names modules of ``reportgen.render`` (for example ``weasy_draw,weasy_boxes``,
+``weasy_css``, ``weasy_cascade``, ``weasy_layout``; ``weasy.PATCH_MODULES`` lists them).
 The patches those modules installed through ``weasy._patch`` are switched off and on
 document by document (alternated, the same report each time, every other patch on),
 and the CPU time of each warm document (``time.process_time``) is compared pair by
@@ -11,9 +12,10 @@ pair: the median saving with its quartiles and extremes.  Pairs measured a few
 hundred milliseconds apart in one process see the same machine load, so this is less
 noisy than comparing separate processes on a shared machine.
 
-``--parts`` also times the parts of a document the drawing and writing patches touch
-(:data:`PARTS`: drawing the pages, making the pages' anchors, the other PDF objects
-and tags, writing the file), whose saving is then not lost in the noise of the rest.
+``--parts`` also times the parts of a document the patches touch (:data:`PARTS`: the
+cascade, box building, layout, drawing the pages, making the pages' anchors, the other
+PDF objects and tags, writing the file), whose saving is then not lost in the noise of
+the rest.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ sys.path.insert(0, str(ROOT))
 #: (module, attribute, label) of the parts ``--parts`` times; ``generate_pdf`` is
 #: counted without the drawing it calls.
 PARTS = (
+    ("weasyprint.document", "get_all_computed_styles", "cascade"),
+    ("weasyprint.document", "build_formatting_structure", "box building"),
+    ("weasyprint.document", "layout_document", "layout"),
     ("weasyprint.document", "Page.paint", "drawing"),
     ("weasyprint.document", "Page.__init__", "anchors"),
     ("weasyprint.document", "generate_pdf", "objects and tags"),
@@ -41,6 +46,7 @@ PARTS = (
 def _time_parts(spent: dict[str, float]) -> None:
     """Wrap each of :data:`PARTS` to add its CPU time to ``spent`` (for this process)."""
     import importlib
+    import inspect
 
     for module, attribute, label in PARTS:
         owner = importlib.import_module(module)
@@ -56,7 +62,20 @@ def _time_parts(spent: dict[str, float]) -> None:
             finally:
                 spent[_label] = spent.get(_label, 0.0) + time.process_time() - start
 
-        setattr(owner, name, timed)
+        def timed_steps(*args, _inner=inner, _label=label, **kwargs):
+            """A generator (``layout_document``): only its own steps are counted."""
+            steps = _inner(*args, **kwargs)
+            while True:
+                start = time.process_time()
+                try:
+                    item = next(steps)
+                except StopIteration:
+                    return
+                finally:
+                    spent[_label] = spent.get(_label, 0.0) + time.process_time() - start
+                yield item
+
+        setattr(owner, name, timed_steps if inspect.isgeneratorfunction(inner) else timed)
 
 
 def _print_saving(label: str, with_: list[float], without: list[float]) -> None:
