@@ -327,6 +327,42 @@ def test_stylesheets_are_found_as_weasyprint_finds_them():
     assert len(mine) == 12  # three links, four styles and the five of "sheets"
 
 
+_METADATA = (
+    "<!DOCTYPE html><html lang='zh-CN'><head><title>第一</title><title>第二</title>"
+    "<meta name='Keywords' content='政府, 公开, 政府'><meta name='author' content='甲'>"
+    "<meta name='author' content='乙'><meta name='description' content='说明'>"
+    "<meta name='generator' content='x'><meta name='dcterms.created' content='2025-01-31'>"
+    "<meta name='dcterms.modified' content='2025-02-01T10:00+08:00'>"
+    "<meta name='custom' content='1'><meta name='custom' content='2'><meta content='none'>"
+    "<link rel='stylesheet' href='x.css'><link rel='alternate' href='y'></head>"
+    "<body><svg><title>图</title><style>p {}</style></svg><p>0</p>"
+    "<math><mi>x</mi></math><p>政府信息公开</p></body></html>"
+)
+
+
+def test_metadata_is_read_as_weasyprint_reads_it(typeset_both_ways):
+    """``get_html_metadata`` asks the root for ``title``, ``meta`` and ``link`` elements
+    and compares each one's tag with the plain name: the metadata found without the
+    wrappers is the same, SVG titles and first-title rules included."""
+    weasy.load()
+    from weasyprint import HTML, html
+
+    with weasy.as_released():
+        source = inspect.getsource(html.get_html_metadata)
+        released = html.get_html_metadata(HTML(string=_METADATA))
+    assert "wrapper_element.query_all('title', 'meta', 'link')" in source
+    assert source.count("wrapper_element") == 1
+    assert "element = element.etree_element" in source
+    assert "element.tag == 'title'" in source and "element.tag == 'meta'" in source
+    assert "element.tag == 'link'" in source
+    patched = html.get_html_metadata(HTML(string=_METADATA))
+    assert patched == released
+    assert released["title"] == "第一" and released["authors"] == ["甲", "乙"]
+    assert released["keywords"] == ["政府", "公开"] and released["custom"] == {"custom": "1"}
+    released_pdf, first, again = typeset_both_ways(_METADATA)
+    assert first == released_pdf and again == released_pdf
+
+
 def test_the_attributes_weasyprint_reads_are_the_ones_remembered():
     """``find_style_attributes`` without presentational hints reads ``style``, ``lang``,
     ``id``, ``name`` (of ``a``) and ``width``/``height`` (of ``svg``)."""

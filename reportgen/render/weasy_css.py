@@ -25,8 +25,9 @@ objects in the same order.  Everything else takes WeasyPrint's own path:
   warn again), and when the parse changed the layers, counter styles or colour profiles
   after all.
 
-Finding the ``<style>`` and ``<link>`` elements no longer wraps every element of the
-page for cssselect2 (see :class:`_Root`).
+Finding the ``<style>`` and ``<link>`` elements, and the ``<title>``, ``<meta>`` and
+``<link>`` elements the PDF's metadata is read from, no longer wraps every element of
+the page for cssselect2 (see :class:`_Root`).
 
 ``style`` attributes (and the ``lang``/``id`` declarations WeasyPrint makes for every
 element) are parsed and validated once per text and base URL too.  The cascade only
@@ -262,31 +263,51 @@ class _Found:
 
 
 class _Root:
-    """The document's root as ``find_stylesheets`` reads it, without the wrappers.
+    """The document's root as ``find_stylesheets`` and ``get_html_metadata`` read it,
+    without the wrappers.
 
-    WeasyPrint 70's ``find_stylesheets`` asks ``query_all('style', 'link')`` and reads
-    only ``etree_element`` of what it gets; cssselect2 answers by wrapping every
-    element of the page (~1 000) to test its local name.  Only elements whose tag is
-    exactly ``style`` or ``link`` can give a stylesheet (the others, such as an SVG
-    ``style``, are read and dropped), so these are handed over, in tree order.
+    WeasyPrint 70's ``find_stylesheets`` asks ``query_all('style', 'link')`` and
+    ``get_html_metadata`` ``query_all('title', 'meta', 'link')``; both read only
+    ``etree_element`` of what they get, and cssselect2 answers by wrapping every element
+    of the page (~1 000) to test its local name.  Only elements whose tag is exactly one
+    of the names are used (the others, such as an SVG ``style`` or ``title``, are read
+    and dropped: both compare ``element.tag`` with the plain name), so these are handed
+    over, in tree order.  Other questions go to cssselect2.
     """
 
     __slots__ = ("_wrapper",)
+
+    #: the questions answered here (those of the two functions above)
+    QUESTIONS = (("style", "link"), ("title", "meta", "link"))
 
     def __init__(self, wrapper) -> None:
         self._wrapper = wrapper
 
     def query_all(self, *selectors):
-        if selectors != ("style", "link"):
+        if selectors not in self.QUESTIONS:
             return self._wrapper.query_all(*selectors)
         root = self._wrapper.etree_element
-        return (_Found(e) for e in root.iter() if e.tag in ("style", "link"))
+        return (_Found(e) for e in root.iter() if e.tag in selectors)
+
+
+class _Page:
+    """An ``HTML`` document as ``get_html_metadata`` reads it: its root through
+    :class:`_Root`, everything else its own."""
+
+    __slots__ = ("_html", "wrapper_element")
+
+    def __init__(self, html) -> None:
+        self._html = html
+        self.wrapper_element = _Root(html.wrapper_element)
+
+    def __getattr__(self, name: str):
+        return getattr(self._html, name)
 
 
 def install() -> None:
     """Use :func:`_css_init`, :class:`_Root` and the remembered attributes (WeasyPrint 70)."""
     import tinycss2
-    from weasyprint import CSS, css
+    from weasyprint import CSS, css, document, html
 
     from reportgen.render import weasy
 
@@ -298,6 +319,13 @@ def install() -> None:
 
     find_stylesheets.reportgen = True
     weasy._patch(css, "find_stylesheets", find_stylesheets)
+    original_metadata = html.get_html_metadata
+
+    def get_html_metadata(page):
+        return original_metadata(_Page(page))
+
+    for module in (html, document):
+        weasy._patch(module, "get_html_metadata", get_html_metadata)
     _install_attributes(css, tinycss2)
 
 
